@@ -1,0 +1,41 @@
+import type { LoadedConfig } from '../config/types.js';
+import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../simulator/index.js';
+
+export interface DemoClusters {
+  config: LoadedConfig;
+  simulators: Simulator[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts two simulated clusters on loopback ("demo" with three nodes, "lab" with one) and a config
+ * that reaches them through the real client: HTTPS with the simulator's certificate pinned by
+ * fingerprint, the real token header. Nothing about the MCP server knows it is a demo.
+ */
+export async function startDemoClusters(): Promise<DemoClusters> {
+  const demo = await startSimulator({ clusterName: 'demo', nodes: ['pve1', 'pve2', 'pve3'] });
+  const lab = await startSimulator({ clusterName: 'lab', nodes: ['lab1'], seed: 'demo' });
+  const entry = (name: string, sim: Simulator) => ({
+    name,
+    origin: sim.url,
+    host: sim.host,
+    port: sim.port,
+    user: 'root@pam',
+    tokenId: 'mcp',
+    tokenSecret: DEMO_TOKEN_SECRET,
+    tls: { mode: 'fingerprint' as const, fingerprint: sim.fingerprint },
+    readOnly: false,
+    timeoutMs: 30_000,
+  });
+  return {
+    config: {
+      source: 'built-in simulator (proxmox-mcp demo)',
+      defaultCluster: 'demo',
+      clusters: [entry('demo', demo), entry('lab', lab)],
+    },
+    simulators: [demo, lab],
+    close: async () => {
+      await Promise.all([demo.close(), lab.close()]);
+    },
+  };
+}

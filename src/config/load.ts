@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { interpolateEnv } from './interpolate.js';
+import { locateConfig, userConfigFile, SEARCH_PLACES } from './locate.js';
+import { configFileSchema, type ClusterEntry } from './schema.js';
+import { DEFAULT_TIMEOUT_MS, type ClusterConfig, type LoadedConfig, type TlsSettings } from './types.js';
+import { normalizeUrl } from './url.js';
+import { clusterFromEnv } from './from-env.js';
+
+export interface LoadConfigOptions {
+  configFlag?: string;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  homedir: string;
+}
+
+/** Finds, validates and resolves the configuration. Throws ConfigError for anything the user must fix. */
+export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig> {
+  const found = await locateConfig(opts);
+  if (!found) {
+    const fromEnv = clusterFromEnv(opts.env);
+    if (fromEnv) return { source: 'environment', defaultCluster: fromEnv.name, clusters: [fromEnv] };
+    throw new ConfigError(
+      [
+        'no Proxmox cluster is configured.',
+        `Create clusters.json (run \`proxmox-mcp init\`), or point to one with --config / PROXMOX_MCP_CONFIG,`,
+        `or set PROXMOX_URL and PROXMOX_TOKEN (user@realm!tokenid=secret) for a single cluster.`,
+        `Searched: ${SEARCH_PLACES.join(', ')} in ${opts.cwd}, then ${userConfigFile(opts.env, opts.homedir)}.`,
+        'To try it without a Proxmox, run `proxmox-mcp demo`.',
+      ].join('\n'),
+    );
+  }
+  return resolveConfigFile(found.config, found.filepath, opts.env);
+}
+
+export function resolveConfigFile(
+  raw: unknown,
+  source: string,
+  env: Record<string, string | undefined>,
+): LoadedConfig {
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) throw zodToConfigError(parsed.error, source);
+  const file = parsed.data;
+  const names = Object.keys(file.clusters);
+  if (names.length === 0)
+    throw new ConfigError('has no entries; add at least one cluster', source, 'clusters');
+  const clusters = names.map((name) =>
+    resolveCluster(name, file.clusters[name]!, source, env, path.dirname(source), file.read_only ?? false),
+  );
+  let defaultCluster: string;
+  if (file.default !== undefined) {
+    if (!names.includes(file.default)) {
+      throw new ConfigError(
+        `"${file.default}" is not a cluster in this file (clusters: ${names.join(', ')})`,
+        source,
+        'default',
+      );
+    }
+    defaultCluster = file.default;
+  } else if (names.length === 1) {
+    defaultCluster = names[0]!;
+  } else {
+    defaultCluster = names[0]!;
+  }
+  return { source, defaultCluster, clusters };
+}
+
+function resolveCluster(
+  name: string,
+  entry: ClusterEntry,
+  source: string,
+  env: Record<string, string | undefined>,
+  baseDir: string,
+  fileReadOnly: boolean,
+): ClusterConfig {
+  const at = (key: string) => `clusters.${name}.${key}`;
+  const e = interpolateEnv(entry, env, source, ['clusters', name]) as ClusterEntry;
+  let url;
+  try {
+    url = normalizeUrl(e.url);
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message}`, source, at('url'));
+  }
+  if (e.token_secret !== undefined && e.token_secret_file !== undefined) {
+    throw new ConfigError(
+      'give token_secret or token_secret_file, not both',
+      source,
+      at('token_secret_file'),
+    );
+  }
+  let tokenSecret: string;
+  if (e.token_secret_file !== undefined) {
+    const file = path.resolve(baseDir, e.token_secret_file);
+    try {
+      tokenSecret = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(
+        `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        source,
+        at('token_secret_file'),
+      );
+    }
+    if (!tokenSecret) throw new ConfigError(`${file} is empty`, source, at('token_secret_file'));
+  } else if (e.token_secret !== undefined) {
+    tokenSecret = e.token_secret;
+  } else {
+    throw new ConfigError(
+      'is missing: set token_secret (literal or "${ENV_VAR}") or token_secret_file',
+      source,
+      at('token_secret'),
+    );
+  }
+  const tls = resolveTls(e, source, baseDir, at);
+  return {
+    name,
+    origin: url.origin,
+    host: url.host,
+    port: url.port,
+    user: e.user,
+    tokenId: e.token_id,
+    tokenSecret,
+    tls,
+    readOnly: e.read_only ?? fileReadOnly,
+    readOnlySource:
+      e.read_only === true
+        ? `read_only: true for cluster "${name}" in ${source}`
+        : e.read_only === undefined && fileReadOnly
+          ? `top-level read_only: true in ${source}`
+          : undefined,
+    timeoutMs: e.timeout_ms ?? DEFAULT_TIMEOUT_MS,
+  };
+}
+
+function resolveTls(
+  e: ClusterEntry,
+  source: string,
+  baseDir: string,
+  at: (k: string) => string,
+): TlsSettings {
+  const modes = [
+    e.fingerprint ? 'fingerprint' : '',
+    e.ca_file ? 'ca_file' : '',
+    e.verify_ssl === false ? 'verify_ssl: false' : '',
+  ].filter(Boolean);
+  if (modes.length > 1) {
+    throw new ConfigError(
+      `choose one TLS setting, not ${modes.join(' and ')}`,
+      source,
+      at(e.fingerprint ? 'fingerprint' : 'ca_file'),
+    );
+  }
+  if (e.fingerprint) return { mode: 'fingerprint', fingerprint: e.fingerprint };
+  if (e.verify_ssl === false) return { mode: 'insecure' };
+  if (e.ca_file) {
+    const file = path.resolve(baseDir, e.ca_file);
+    try {
+      return { mode: 'verify', ca: readFileSync(file, 'utf8'), caFile: file };
+    } catch (err) {
+      throw new ConfigError(
+        `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        source,
+        at('ca_file'),
+      );
+    }
+  }
+  return { mode: 'verify' };
+}
+
+function zodToConfigError(error: z.ZodError, source: string): ConfigError {
+  const lines = error.issues.map((issue) => {
+    const keyPath = issue.path.map(String).join('.');
+    let msg = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    } else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+      msg = 'is required';
+    }
+    return keyPath ? `${keyPath}: ${msg}` : msg;
+  });
+  const first = error.issues[0];
+  return new ConfigError(
+    lines.length === 1 ? lines[0]!.replace(/^[^:]*: /, '') : `\n  ${lines.join('\n  ')}`,
+    source,
+    lines.length === 1 && first && first.path.length ? first.path.map(String).join('.') : undefined,
+  );
+}

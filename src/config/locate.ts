@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { cosmiconfig } from 'cosmiconfig';
+import { ConfigError } from './errors.js';
+
+export const SEARCH_PLACES = [
+  'clusters.json',
+  '.proxmox-mcprc',
+  '.proxmox-mcprc.json',
+  '.proxmox-mcprc.yaml',
+  '.proxmox-mcprc.yml',
+  'proxmox-mcp.config.json',
+  'proxmox-mcp.config.yaml',
+  'proxmox-mcp.config.mjs',
+  'proxmox-mcp.config.js',
+];
+
+export interface LocateOptions {
+  configFlag?: string;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  homedir: string;
+}
+
+export interface FoundConfig {
+  filepath: string;
+  config: unknown;
+  /** How it was found, for `check` and error messages. */
+  via: '--config' | 'PROXMOX_MCP_CONFIG' | 'working directory' | 'user config dir';
+}
+
+export function userConfigFile(env: Record<string, string | undefined>, homedir: string): string {
+  const base = env.XDG_CONFIG_HOME || (env.APPDATA && process.platform === 'win32' ? env.APPDATA : '');
+  return path.join(base || path.join(homedir, '.config'), 'proxmox-mcp', 'clusters.json');
+}
+
+/** Finds the config file in the documented order: --config > PROXMOX_MCP_CONFIG > cwd > user config dir. */
+export async function locateConfig(opts: LocateOptions): Promise<FoundConfig | undefined> {
+  const explorer = cosmiconfig('proxmox-mcp', {
+    searchPlaces: SEARCH_PLACES,
+    searchStrategy: 'none',
+    cache: false,
+  });
+  const explicit = opts.configFlag
+    ? { file: opts.configFlag, via: '--config' as const }
+    : opts.env.PROXMOX_MCP_CONFIG
+      ? { file: opts.env.PROXMOX_MCP_CONFIG, via: 'PROXMOX_MCP_CONFIG' as const }
+      : undefined;
+  if (explicit) {
+    const file = path.resolve(opts.cwd, explicit.file);
+    if (!existsSync(file)) throw new ConfigError(`config file not found (given by ${explicit.via})`, file);
+    return { ...(await load(explorer, file)), via: explicit.via };
+  }
+  const found = await search(explorer, opts.cwd);
+  if (found) return { ...found, via: 'working directory' };
+  const userFile = userConfigFile(opts.env, opts.homedir);
+  if (existsSync(userFile)) return { ...(await load(explorer, userFile)), via: 'user config dir' };
+  return undefined;
+}
+
+type Explorer = ReturnType<typeof cosmiconfig>;
+
+async function load(explorer: Explorer, file: string): Promise<{ filepath: string; config: unknown }> {
+  try {
+    const result = await explorer.load(file);
+    if (!result || result.isEmpty) throw new ConfigError('the file is empty', file);
+    return { filepath: result.filepath, config: result.config };
+  } catch (err) {
+    throw asConfigError(err, file);
+  }
+}
+
+async function search(
+  explorer: Explorer,
+  cwd: string,
+): Promise<{ filepath: string; config: unknown } | undefined> {
+  try {
+    const result = await explorer.search(cwd);
+    if (!result) return undefined;
+    if (result.isEmpty) throw new ConfigError('the file is empty', result.filepath);
+    return { filepath: result.filepath, config: result.config };
+  } catch (err) {
+    throw asConfigError(err, cwd);
+  }
+}
+
+function asConfigError(err: unknown, fallbackFile: string): ConfigError {
+  if (err instanceof ConfigError) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  // cosmiconfig: "JSON Error in /path/file: <code frame> <parser message>". Keep the file and the
+  // parser's sentence; drop the code frame, which repeats the line.
+  const m = /^(?:JSON|YAML|JS) Error in ([^:]+):\s*([\s\S]*)$/.exec(msg);
+  const file = m?.[1] ?? fallbackFile;
+  const detail = (m?.[2] ?? msg)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^[>|]/.test(l) && !/^\d+\s*\|/.test(l))[0];
+  return new ConfigError(`cannot be read: ${(detail ?? msg).replace(/ while parsing .*$/, '')}`, file);
+}

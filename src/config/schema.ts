@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * The shape of clusters.json. Strict objects: a misspelt key (`verify_tls`) is an error that names
+ * it, not a silently ignored setting.
+ */
+const fingerprint = z
+  .string()
+  .transform((s) =>
+    s
+      .trim()
+      .toUpperCase()
+      .replace(/^SHA256[:=]/, ''),
+  )
+  .refine((s) => /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/.test(s) || /^[0-9A-F]{64}$/.test(s), {
+    message:
+      'must be a SHA-256 fingerprint: 32 hex byte pairs separated by colons, as shown in the PVE GUI under Certificates (or by `proxmox-mcp check`)',
+  })
+  .transform((s) => (s.includes(':') ? s : s.match(/../g)!.join(':')));
+
+export const clusterEntrySchema = z
+  .object({
+    url: z.string().min(1, 'is required, e.g. "pve1.example.com:8006"'),
+    user: z
+      .string()
+      .regex(/^[^\s:/!@]+@[A-Za-z][A-Za-z0-9.\-_]+$/, 'must be user@realm, e.g. "mcp@pve" or "root@pam"'),
+    token_id: z
+      .string()
+      .regex(
+        /^[A-Za-z][A-Za-z0-9.\-_]+$/,
+        'must be the token name only (for mcp@pve!mytoken it is "mytoken"): a letter followed by letters, digits, ".", "-" or "_"',
+      ),
+    token_secret: z.string().min(1, 'is empty').optional(),
+    token_secret_file: z.string().min(1).optional(),
+    verify_ssl: z.boolean().optional(),
+    fingerprint: fingerprint.optional(),
+    ca_file: z.string().min(1).optional(),
+    read_only: z.boolean().optional(),
+    timeout_ms: z.number().int().min(1000).max(600_000).optional(),
+  })
+  .strict();
+
+export const configFileSchema = z
+  .object({
+    $schema: z.string().optional(),
+    default: z.string().optional(),
+    read_only: z.boolean().optional(),
+    clusters: z.record(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'cluster names use letters, digits, ".", "_" and "-"'),
+      clusterEntrySchema,
+    ),
+  })
+  .strict();
+
+export type ClusterEntry = z.infer<typeof clusterEntrySchema>;
+export type ConfigFile = z.infer<typeof configFileSchema>;

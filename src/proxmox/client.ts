@@ -1,0 +1,295 @@
+import { Agent, fetch, type Dispatcher } from 'undici';
+import type { ClusterConfig } from '../config/types.js';
+import type { Logger } from '../logger.js';
+import { normalizeApiPath, InvalidApiPathError } from './api-path.js';
+import { encodeBody, encodeQuery, type Params } from './encode.js';
+import { ProxmoxRefusedError, ProxmoxError, type RequestFacts } from './errors.js';
+import { httpErrorFrom, transportErrorFrom } from './error-mapping.js';
+import { readLimited } from './read-limited.js';
+import { createTlsConnector } from './tls.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Whatever the calling tool wants to hand to guards (e.g. a way to ask the human). Extensible. */
+export interface RequestContext {
+  /** Ask the person at the client to confirm; resolves false when declined or unavailable. */
+  confirm?: (question: {
+    cluster: string;
+    method: HttpMethod;
+    path: string;
+    params: Params;
+  }) => Promise<boolean>;
+  toolName?: string;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  encoding?: 'form' | 'json';
+  timeoutMs?: number;
+  context?: RequestContext;
+}
+
+export interface GuardRequest {
+  cluster: ClusterConfig;
+  method: HttpMethod;
+  path: string;
+  params: Params;
+  context: RequestContext;
+}
+/** Runs before a request leaves; throws (a ProxmoxRefusedError) to stop it. */
+export type RequestGuard = (req: GuardRequest) => void | Promise<void>;
+/** Sees every request's outcome (for the audit log). Must not throw. */
+export type RequestObserver = (event: {
+  cluster: string;
+  method: HttpMethod;
+  path: string;
+  params: Params;
+  status?: number;
+  error?: ProxmoxError;
+  data?: unknown;
+  durationMs: number;
+}) => void;
+
+export interface ApiResponse<T = unknown> {
+  data: T;
+  /** PVE adds `total` to some lists (task log, task list). */
+  total?: number;
+  status: number;
+}
+
+export interface ClientOptions {
+  logger: Logger;
+  /** For tests: a dispatcher to use instead of the per-cluster TLS agent. */
+  dispatcher?: Dispatcher;
+  guards?: RequestGuard[];
+  observers?: RequestObserver[];
+  userAgent?: string;
+  maxResponseBytes?: number;
+}
+
+/** 64 MiB: far above any real answer; stops a broken or hostile endpoint from exhausting memory. */
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A hand-written Proxmox VE API client on undici. One per cluster, with its own keep-alive agent and
+ * TLS decision. Uses fetch() because it exposes the HTTP reason phrase, where PVE puts its errors.
+ */
+export class ProxmoxClient {
+  readonly cluster: ClusterConfig;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly authHeader: string;
+  readonly guards: RequestGuard[];
+  readonly observers: RequestObserver[];
+
+  constructor(
+    cluster: ClusterConfig,
+    private readonly opts: ClientOptions,
+  ) {
+    this.cluster = cluster;
+    this.ownsDispatcher = !opts.dispatcher;
+    this.dispatcher =
+      opts.dispatcher ??
+      new Agent({
+        connect: createTlsConnector(cluster.tls),
+        keepAliveTimeout: 30_000,
+        connections: 8,
+        connectTimeout: Math.min(cluster.timeoutMs, 10_000),
+      });
+    this.authHeader = `PVEAPIToken=${cluster.user}!${cluster.tokenId}=${cluster.tokenSecret}`;
+    this.guards = [...(opts.guards ?? [])];
+    this.observers = [...(opts.observers ?? [])];
+  }
+
+  /** The token id (never the secret), for messages. */
+  get tokenLabel(): string {
+    return `${this.cluster.user}!${this.cluster.tokenId}`;
+  }
+
+  async request<T = unknown>(
+    method: HttpMethod,
+    path: string,
+    params: Params = {},
+    opts: RequestOptions = {},
+  ): Promise<T> {
+    return (await this.requestFull<T>(method, path, params, opts)).data;
+  }
+
+  /** Like request() but keeps `total` and the status. */
+  async requestFull<T = unknown>(
+    method: HttpMethod,
+    rawPath: string,
+    params: Params = {},
+    opts: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
+    const facts: RequestFacts = { cluster: this.cluster.name, method, path: rawPath };
+    let path: string;
+    try {
+      path = normalizeApiPath(rawPath);
+    } catch (err) {
+      if (err instanceof InvalidApiPathError)
+        throw new ProxmoxRefusedError('INVALID_PATH', err.message, facts);
+      throw err;
+    }
+    facts.path = path;
+    if (this.cluster.readOnly && method !== 'GET') {
+      throw new ProxmoxRefusedError(
+        'READ_ONLY',
+        `refused ${method} ${path}: cluster "${this.cluster.name}" is read-only (${this.cluster.readOnlySource ?? 'read-only mode'}); only GET requests are sent`,
+        facts,
+        this.cluster.readOnlySource ?? 'read-only mode',
+      );
+    }
+    const context = opts.context ?? {};
+    for (const guard of this.guards) await guard({ cluster: this.cluster, method, path, params, context });
+
+    const started = Date.now();
+    try {
+      const res = await this.send<T>(method, path, params, opts, facts);
+      this.notify({
+        method,
+        path,
+        params,
+        status: res.status,
+        data: res.data,
+        durationMs: Date.now() - started,
+      });
+      return res;
+    } catch (err) {
+      const error = err instanceof ProxmoxError ? err : undefined;
+      this.notify({
+        method,
+        path,
+        params,
+        status: error && 'status' in error ? (error.status as number) : undefined,
+        error,
+        durationMs: Date.now() - started,
+      });
+      throw err;
+    }
+  }
+
+  private notify(e: Omit<Parameters<RequestObserver>[0], 'cluster'>): void {
+    for (const o of this.observers) {
+      try {
+        o({ cluster: this.cluster.name, ...e });
+      } catch (err) {
+        this.opts.logger.warn('request observer failed', { error: String(err) });
+      }
+    }
+  }
+
+  private async send<T>(
+    method: HttpMethod,
+    path: string,
+    params: Params,
+    opts: RequestOptions,
+    facts: RequestFacts,
+  ): Promise<ApiResponse<T>> {
+    const timeoutMs = opts.timeoutMs ?? this.cluster.timeoutMs;
+    const inQuery = method === 'GET' || method === 'DELETE';
+    const url = `${this.cluster.origin}/api2/json${path}${inQuery ? encodeQuery(params) : ''}`;
+    const body = inQuery ? undefined : encodeBody(params, opts.encoding ?? 'form');
+    const headers: Record<string, string> = {
+      Authorization: this.authHeader,
+      Accept: 'application/json',
+      'User-Agent': this.opts.userAgent ?? 'proxmox-mcp',
+    };
+    if (body) headers['Content-Type'] = body.contentType;
+    const text = await this.fetchText(
+      url,
+      { method, headers, body: body?.body },
+      timeoutMs,
+      opts.signal,
+      facts,
+      true,
+    );
+    return parseEnvelope<T>(text.body, text.status, facts);
+  }
+
+  /**
+   * GET a file outside the API (the schema at /pve-docs/api-viewer/apidoc.js) with the same TLS
+   * settings and NO credentials: PVE serves it unauthenticated, so the token has no business there.
+   */
+  async fetchPublic(path: string, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<string> {
+    if (!/^\/pve-docs\/[A-Za-z0-9/_.-]+$/.test(path) || path.includes('..')) {
+      throw new ProxmoxRefusedError('INVALID_PATH', `not a public PVE docs path: ${path}`, {
+        cluster: this.cluster.name,
+        method: 'GET',
+        path,
+      });
+    }
+    const facts: RequestFacts = { cluster: this.cluster.name, method: 'GET', path };
+    const res = await this.fetchText(
+      `${this.cluster.origin}${path}`,
+      { method: 'GET', headers: { 'User-Agent': 'proxmox-mcp' } },
+      opts.timeoutMs ?? this.cluster.timeoutMs,
+      opts.signal,
+      facts,
+      false,
+    );
+    return res.body;
+  }
+
+  private async fetchText(
+    url: string,
+    init: { method: string; headers: Record<string, string>; body?: string },
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    facts: RequestFacts,
+    api: boolean,
+  ): Promise<{ status: number; body: string }> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let res;
+    try {
+      res = await fetch(url, { ...init, dispatcher: this.dispatcher, signal: combined, redirect: 'manual' });
+    } catch (err) {
+      throw transportErrorFrom(err, facts, this.cluster, {
+        timeoutMs,
+        timedOut: timeout.aborted,
+        aborted: signal?.aborted ?? false,
+      });
+    }
+    let body: string;
+    try {
+      body = await readLimited(res, this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+    } catch (err) {
+      throw transportErrorFrom(err, facts, this.cluster, {
+        timeoutMs,
+        timedOut: timeout.aborted,
+        aborted: signal?.aborted ?? false,
+      });
+    }
+    if (res.status < 200 || res.status >= 300) {
+      throw httpErrorFrom(res.status, res.statusText, body, facts, api);
+    }
+    return { status: res.status, body };
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close().catch(() => {});
+  }
+}
+
+function parseEnvelope<T>(text: string, status: number, facts: RequestFacts): ApiResponse<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ProxmoxError(
+      'INVALID_RESPONSE',
+      `${facts.method} ${facts.path} on ${facts.cluster}: the server answered ${status} but not with JSON (starts with ${JSON.stringify(text.slice(0, 80))}); is this URL a Proxmox VE API (port 8006)?`,
+      facts,
+    );
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json) || !('data' in json)) {
+    throw new ProxmoxError(
+      'INVALID_RESPONSE',
+      `${facts.method} ${facts.path} on ${facts.cluster}: the answer has no {"data": …} envelope; is this URL a Proxmox VE API?`,
+      facts,
+    );
+  }
+  const env = json as { data: T; total?: unknown };
+  return { data: env.data, status, ...(typeof env.total === 'number' ? { total: env.total } : {}) };
+}

@@ -1,0 +1,127 @@
+import type { ClusterConfig } from '../config/types.js';
+import {
+  ProxmoxError,
+  ProxmoxHttpError,
+  ProxmoxNetworkError,
+  ProxmoxTimeoutError,
+  ProxmoxTlsError,
+  type ProxmoxErrorCode,
+  type RequestFacts,
+} from './errors.js';
+import { ResponseTooLargeError } from './read-limited.js';
+import { TlsCheckError } from './tls.js';
+
+/** Classifies a non-2xx answer. PVE's text is in the reason phrase, and since 8.3 also in `message`. */
+export function httpErrorFrom(
+  status: number,
+  reason: string,
+  body: string,
+  facts: RequestFacts,
+  api: boolean,
+): ProxmoxHttpError {
+  let message: string | undefined;
+  let errors: Record<string, string> | undefined;
+  if (body) {
+    try {
+      const json = JSON.parse(body) as { message?: unknown; errors?: unknown };
+      if (typeof json.message === 'string' && json.message.trim()) message = json.message.trim();
+      if (json.errors && typeof json.errors === 'object' && !Array.isArray(json.errors)) {
+        errors = Object.fromEntries(
+          Object.entries(json.errors as Record<string, unknown>).map(([k, v]) => [k, String(v).trim()]),
+        );
+      }
+    } catch {
+      // Not JSON: 595 and 401 have empty bodies, and some proxies answer HTML. The reason phrase stays.
+    }
+  }
+  return new ProxmoxHttpError(codeFor(status, api), facts, status, reason.trim(), message, errors);
+}
+
+function codeFor(status: number, api: boolean): ProxmoxErrorCode {
+  if (!api) return 'HTTP_ERROR';
+  if (status === 401) return 'AUTH_FAILED';
+  if (status === 403) return 'PERMISSION_DENIED';
+  if (status === 400) return 'PARAMETER_ERROR';
+  if (status === 501) return 'NOT_IMPLEMENTED';
+  if (status >= 595 && status <= 599) return 'NODE_UNREACHABLE';
+  return 'HTTP_ERROR';
+}
+
+const NETWORK_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ETIMEDOUT',
+  'EPIPE',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+/** Classifies a failure below HTTP: TLS, DNS, connect, timeout, abort, oversized or broken bodies. */
+export function transportErrorFrom(
+  err: unknown,
+  facts: RequestFacts,
+  cluster: ClusterConfig,
+  state: { timeoutMs: number; timedOut: boolean; aborted: boolean },
+): ProxmoxError {
+  if (err instanceof ProxmoxError) return err;
+  if (state.aborted)
+    return new ProxmoxError(
+      'ABORTED',
+      `${facts.method} ${facts.path} on ${facts.cluster} was cancelled`,
+      facts,
+    );
+  if (state.timedOut) return new ProxmoxTimeoutError(facts, state.timeoutMs);
+  const chain = causeChain(err);
+  const tls = chain.find((e): e is TlsCheckError => e instanceof TlsCheckError);
+  if (tls) {
+    return new ProxmoxTlsError(
+      facts,
+      tls.reason,
+      tls.presentedFingerprint,
+      cluster.tls.mode === 'fingerprint' ? cluster.tls.fingerprint : undefined,
+      tls.subject,
+    );
+  }
+  const tooLarge = chain.find((e) => e instanceof ResponseTooLargeError);
+  if (tooLarge)
+    return new ProxmoxError(
+      'INVALID_RESPONSE',
+      `${facts.method} ${facts.path} on ${facts.cluster}: ${tooLarge.message}`,
+      facts,
+    );
+  const codes = chain
+    .map((e) => (e as { code?: unknown }).code)
+    .filter((c): c is string => typeof c === 'string');
+  const netCode = codes.find((c) => NETWORK_CODES.has(c));
+  if (netCode === 'UND_ERR_CONNECT_TIMEOUT' || netCode === 'ETIMEDOUT') {
+    return new ProxmoxNetworkError(facts, cluster.host, cluster.port, 'ETIMEDOUT', err);
+  }
+  if (netCode) return new ProxmoxNetworkError(facts, cluster.host, cluster.port, netCode, err);
+  const sslish = chain.find((e) =>
+    /SSL|TLS|certificate|EPROTO/i.test(`${(e as { code?: string }).code ?? ''} ${e.message}`),
+  );
+  if (sslish) {
+    const hint = /wrong version number|packet length too long|WRONG_VERSION/i.test(sslish.message)
+      ? 'the server does not speak TLS on this port (plain HTTP?)'
+      : sslish.message;
+    return new ProxmoxTlsError(facts, hint, undefined, undefined);
+  }
+  const last = chain[chain.length - 1];
+  return new ProxmoxNetworkError(facts, cluster.host, cluster.port, codes[0], last ?? err);
+}
+
+function causeChain(err: unknown): Error[] {
+  const out: Error[] = [];
+  let cur: unknown = err;
+  for (let i = 0; i < 8 && cur instanceof Error; i++) {
+    out.push(cur);
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { UnknownClusterError } from '../clusters/registry.js';
+import type { ClusterConfig } from '../config/types.js';
+import {
+  ProxmoxError,
+  ProxmoxHttpError,
+  ProxmoxNetworkError,
+  ProxmoxTlsError,
+  ProxmoxTimeoutError,
+} from '../proxmox/errors.js';
+
+/**
+ * The one place where failures become text a model (and the person behind it) can act on: what
+ * failed, why, and what to do next. Anything not recognised here is a bug and is reported as such.
+ */
+export function describeError(err: unknown, cluster?: ClusterConfig): string {
+  if (err instanceof UnknownClusterError) {
+    return `Unknown cluster "${err.requested}". Valid clusters: ${err.valid.join(', ')} (default: ${err.defaultCluster}). Call list_clusters to see them.`;
+  }
+  if (err instanceof z.ZodError) return `Invalid arguments: ${formatZodIssues(err)}`;
+  if (err instanceof ProxmoxHttpError) return describeHttp(err, cluster);
+  if (err instanceof ProxmoxTlsError) return describeTls(err, cluster);
+  if (err instanceof ProxmoxNetworkError) return describeNetwork(err);
+  if (err instanceof ProxmoxTimeoutError) {
+    return `${err.message}. The cluster may be overloaded or a node slow to answer; retry, narrow the request, or raise timeout_ms for cluster "${err.facts.cluster}".`;
+  }
+  if (err instanceof ProxmoxError) return err.message;
+  return `Internal error in proxmox-mcp: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+export function formatZodIssues(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`).join('; ');
+}
+
+function describeHttp(err: ProxmoxHttpError, cluster?: ClusterConfig): string {
+  const where = `${err.facts.method} ${err.facts.path} on cluster "${err.facts.cluster}"`;
+  const token = cluster ? `${cluster.user}!${cluster.tokenId}` : 'the API token';
+  switch (err.code) {
+    case 'AUTH_FAILED':
+      return [
+        `Authentication failed (401 ${err.reason || 'Unauthorized'}) for ${where}.`,
+        err.reason === 'No ticket'
+          ? 'No credentials reached Proxmox.'
+          : `Proxmox rejected the API token ${token}: the user, token id or secret is wrong, or the token was deleted, disabled or expired.`,
+        'Check user (user@realm), token_id (the name after "!") and token_secret (the UUID shown once by `pveum user token add`) for this cluster; `proxmox-mcp check` tests them.',
+      ].join(' ');
+    case 'PERMISSION_DENIED':
+      return describePermission(err, where, token);
+    case 'NOT_IMPLEMENTED':
+      return `No such API endpoint: ${err.detail} (501) for ${where}. Check the path (it is case-sensitive and has no trailing file extension); proxmox_api_describe with a query finds the right one.`;
+    case 'PARAMETER_ERROR': {
+      const params = err.paramErrors
+        ? Object.entries(err.paramErrors)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('; ')
+        : err.detail;
+      return `Proxmox rejected the parameters of ${where} (400 ${err.reason}): ${params}. Fix these parameters and call again; booleans are 0/1.`;
+    }
+    case 'NODE_UNREACHABLE':
+      return `A node did not answer for ${where} (${err.status} ${err.reason || 'node unreachable'}): the node named in the path is probably offline, or its pveproxy is down. Other nodes still answer; list_nodes shows which are online.`;
+    default: {
+      const text = err.detail || `HTTP ${err.status}`;
+      if (/^Configuration file '.*' does not exist/.test(text)) {
+        return `Not found: ${text} (${err.status}) for ${where}. The guest does not exist on that node; get_cluster_resources with type "vm" lists guests and their nodes.`;
+      }
+      if (/^hostname lookup '.*' failed/.test(text)) {
+        return `Unknown node for ${where}: ${text}. list_nodes shows the node names.`;
+      }
+      return `Proxmox answered ${err.status} ${text} for ${where}.`;
+    }
+  }
+}
+
+function describePermission(err: ProxmoxHttpError, where: string, token: string): string {
+  const text = err.detail;
+  const m = /Permission check failed \(([^,]+), ([^)]+)\)/.exec(text);
+  if (/user != root@pam/.test(text)) {
+    return `Permission denied for ${where}: this endpoint is reserved to the root@pam user (${text}). API tokens, even root@pam's, cannot call it; use another endpoint or do it in the PVE GUI.`;
+  }
+  if (/not available with API token/.test(text)) {
+    return `Permission denied for ${where}: this endpoint does not accept API tokens (${text}).`;
+  }
+  if (m) {
+    const [, aclPath, priv] = m;
+    return [
+      `Permission denied (403) for ${where}: the token ${token} lacks ${priv} on ${aclPath}.`,
+      `Grant it with a role that has that privilege, e.g.: pveum acl modify ${aclPath} --tokens '${token}' --roles ${suggestRole(priv ?? '')}.`,
+      'Tokens created with privilege separation (the default) need their own ACL entries even when the user has the rights.',
+    ].join(' ');
+  }
+  return `Permission denied (403) for ${where}: ${text}. The token ${token} lacks a privilege; tokens with privilege separation need their own ACL entries (pveum acl modify).`;
+}
+
+function suggestRole(priv: string): string {
+  if (/^VM\.PowerMgmt|^VM\.Console/.test(priv)) return 'PVEVMUser';
+  if (/^VM\./.test(priv)) return 'PVEVMAdmin';
+  if (/^Datastore\./.test(priv)) return 'PVEDatastoreUser';
+  if (/^Sys\.Audit|Audit$/.test(priv)) return 'PVEAuditor';
+  if (/^Sys\./.test(priv)) return 'PVESysAdmin';
+  return 'PVEAdmin';
+}
+
+function describeTls(err: ProxmoxTlsError, cluster?: ClusterConfig): string {
+  const name = err.facts.cluster;
+  const host = cluster ? `${cluster.host}:${cluster.port}` : 'the server';
+  if (err.expectedFingerprint) {
+    return [
+      `TLS pin mismatch for cluster "${name}": ${host} presented a certificate with SHA-256 fingerprint ${err.presentedFingerprint ?? '(none)'},`,
+      `but clusters.${name}.fingerprint is ${err.expectedFingerprint}. No request was sent.`,
+      'If the node certificate was renewed, update the fingerprint (PVE GUI: Node → System → Certificates); otherwise something is intercepting the connection.',
+    ].join(' ');
+  }
+  const lines = [
+    `TLS verification failed for cluster "${name}" (${host}): ${err.tlsReason}. No request was sent.`,
+  ];
+  if (err.presentedFingerprint) {
+    lines.push(
+      `Proxmox VE uses a self-signed certificate by default. To trust exactly this certificate, add to clusters.${name} in clusters.json: "fingerprint": "${err.presentedFingerprint}" (first compare it with PVE GUI → Node → System → Certificates),`,
+      'or set ca_file to your CA certificate, or (not recommended) "verify_ssl": false.',
+    );
+  }
+  return lines.join(' ');
+}
+
+function describeNetwork(err: ProxmoxNetworkError): string {
+  const at = `${err.host}:${err.port}`;
+  const name = err.facts.cluster;
+  switch (err.syscallCode) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `Cannot resolve host "${err.host}" for cluster "${name}" (DNS ${err.syscallCode}). Check clusters.${name}.url, or use the node's IP address.`;
+    case 'ECONNREFUSED':
+      return `Connection to ${at} refused for cluster "${name}". Is the address right and pveproxy running? The PVE API listens on port 8006 (https).`;
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EHOSTDOWN':
+      return `No route to ${at} for cluster "${name}" (${err.syscallCode}): the host is down, the address is wrong, or a firewall drops port ${err.port}.`;
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+    case 'EPIPE':
+      return `The connection to ${at} was closed unexpectedly for cluster "${name}" (${err.syscallCode}); retry. If it persists, check for a proxy or load balancer in between.`;
+    default:
+      return `Cannot reach ${at} for cluster "${name}" (${err.syscallCode ?? 'network error'}).`;
+  }
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * Named field validators shared by tools. The describe() text is read by the model, so it says what
+ * the value is and where to get it.
+ */
+export const nodeName = z
+  .string()
+  .regex(/^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/, 'must be a Proxmox node name such as "pve1"')
+  .describe('Node name as shown by list_nodes, e.g. "pve1"');
+
+export const vmid = z.coerce
+  .number()
+  .int()
+  .min(100)
+  .max(999_999_999)
+  .describe('Guest ID (VMID) of a VM or container, e.g. 100');
+
+export const upid = z
+  .string()
+  .regex(
+    /^UPID:[a-zA-Z0-9][a-zA-Z0-9-]*:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8,9}:[0-9A-Fa-f]{8}:[^:\s/]+:[^:\s/]*:[^:\s/]+:$/,
+    'must be a task UPID like "UPID:pve1:0001A2B3:...:qmstart:100:root@pam!mcp:"',
+  )
+  .describe(
+    'Task ID (UPID) as returned by an action, e.g. "UPID:pve1:0001A2B3:00C0FFEE:67A0B1C2:qmstart:100:root@pam!mcp:"',
+  );
+
+export const limit = (dflt: number, max: number) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(max)
+    .default(dflt)
+    .describe(
+      `Maximum number of rows to return (default ${dflt}, at most ${max}); the result says when rows were left out`,
+    );

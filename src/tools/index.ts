@@ -1,0 +1,10 @@
+import { getClusterResources } from './get-cluster-resources.js';
+import { listClusters } from './list-clusters.js';
+import { listNodes } from './list-nodes.js';
+import { proxmoxApiCall } from './proxmox-api-call.js';
+import type { ToolDefinition } from './types.js';
+
+/** The one list of tools. Transports, docs (`proxmox-mcp tools`) and filters all read it. */
+export const allTools: ToolDefinition[] = [listClusters, listNodes, getClusterResources, proxmoxApiCall];
+
+export type { ToolDefinition } from './types.js';

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { CallToolResult, ServerNotification } from '@modelcontextprotocol/sdk/types.js';
+import type { ClusterHandle, ClusterRegistry } from '../clusters/registry.js';
+import type { Logger } from '../logger.js';
+import { describeError, formatZodIssues } from './error-result.js';
+import type { RegisteredTool } from './registry.js';
+import type { ToolContext } from './types.js';
+import { ProxmoxError } from '../proxmox/errors.js';
+import { UnknownClusterError } from '../clusters/registry.js';
+
+export interface RunDeps {
+  registry: ClusterRegistry;
+  logger: Logger;
+  redact: (text: string) => string;
+  signal: AbortSignal;
+  progressToken?: string | number;
+  sendNotification: (n: ServerNotification) => Promise<void>;
+  server: Server;
+}
+
+/**
+ * Validates arguments, resolves the target cluster(s), runs the handler and shapes the result.
+ * Model-actionable failures become isError results with advice (error-result.ts); only genuine bugs
+ * are logged as errors.
+ */
+export async function runTool(
+  tool: RegisteredTool,
+  rawArgs: Record<string, unknown>,
+  deps: RunDeps,
+): Promise<CallToolResult> {
+  const def = tool.definition;
+  const parsed = tool.inputSchema.safeParse(rawArgs);
+  if (!parsed.success) {
+    return errorResult(
+      deps,
+      `Invalid arguments for ${def.name}: ${formatZodIssues(parsed.error)}. ${argsHint(tool)}`,
+    );
+  }
+  const { cluster: clusterArg, ...args } = parsed.data as { cluster?: string } & Record<string, unknown>;
+  let clusters: ClusterHandle[];
+  try {
+    clusters =
+      def.cluster === 'multi' && clusterArg === '*' ? deps.registry.all : [deps.registry.get(clusterArg)];
+  } catch (err) {
+    return errorResult(deps, describeError(err));
+  }
+  const ctx: ToolContext = {
+    cluster: clusters[0]!,
+    clusters,
+    registry: deps.registry,
+    signal: deps.signal,
+    logger: deps.logger,
+    requestContext: { toolName: def.name },
+    progress: async (progress, total, message) => {
+      if (deps.progressToken === undefined) return;
+      await deps
+        .sendNotification({
+          method: 'notifications/progress',
+          params: {
+            progressToken: deps.progressToken,
+            progress,
+            ...(total !== undefined ? { total } : {}),
+            ...(message ? { message } : {}),
+          },
+        })
+        .catch(() => {});
+    },
+  };
+  try {
+    const out = await def.handler(args as never, ctx);
+    return {
+      content: [{ type: 'text', text: deps.redact(out.text) }],
+      structuredContent: JSON.parse(deps.redact(JSON.stringify(out.structured))) as Record<string, unknown>,
+      ...(out.isError ? { isError: true } : {}),
+    };
+  } catch (err) {
+    if (!(err instanceof ProxmoxError || err instanceof UnknownClusterError || err instanceof z.ZodError)) {
+      deps.logger.error(`tool ${def.name} failed unexpectedly`, {
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+    }
+    return errorResult(deps, describeError(err, clusters.length === 1 ? clusters[0]!.config : undefined));
+  }
+}
+
+function errorResult(deps: RunDeps, text: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: deps.redact(text) }] };
+}
+
+function argsHint(tool: RegisteredTool): string {
+  const keys = Object.keys(tool.inputSchema.shape);
+  return keys.length ? `Valid arguments: ${keys.join(', ')}.` : 'This tool takes no arguments.';
+}

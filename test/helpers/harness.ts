@@ -1,0 +1,109 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ClusterConfig, LoadedConfig, TlsSettings } from '../../src/config/types.js';
+import { buildRuntime, type Runtime } from '../../src/runtime.js';
+import { createServer } from '../../src/server.js';
+import {
+  DEMO_TOKEN_SECRET,
+  startSimulator,
+  type Simulator,
+  type SimulatorOptions,
+} from '../../src/simulator/index.js';
+
+export interface HarnessCluster {
+  name: string;
+  sim?: SimulatorOptions;
+  /** Override what the client is configured with (wrong secret, other TLS mode...). */
+  config?: Partial<ClusterConfig>;
+  tls?: (sim: Simulator) => TlsSettings;
+}
+
+export interface Harness {
+  client: Client;
+  sims: Record<string, Simulator>;
+  runtime: Runtime;
+  logs: string[];
+  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+export function clusterConfigFor(
+  name: string,
+  sim: Simulator,
+  overrides: Partial<ClusterConfig> = {},
+): ClusterConfig {
+  return {
+    name,
+    origin: sim.url,
+    host: sim.host,
+    port: sim.port,
+    user: 'root@pam',
+    tokenId: 'mcp',
+    tokenSecret: DEMO_TOKEN_SECRET,
+    tls: { mode: 'fingerprint', fingerprint: sim.fingerprint },
+    readOnly: false,
+    timeoutMs: 10_000,
+    ...overrides,
+  };
+}
+
+/** A real MCP client connected in-memory to the real server, which talks HTTPS to simulators. */
+export async function startHarness(
+  opts: {
+    clusters?: HarnessCluster[];
+    defaultCluster?: string;
+    readOnlySource?: string;
+    enabledTools?: string[];
+    clientCapabilities?: ConstructorParameters<typeof Client>[1];
+  } = {},
+): Promise<Harness> {
+  const specs = opts.clusters ?? [{ name: 'demo' }];
+  const sims: Record<string, Simulator> = {};
+  const clusters: ClusterConfig[] = [];
+  for (const spec of specs) {
+    const sim = await startSimulator({ taskDurationMs: 50, clusterName: spec.name, ...spec.sim });
+    sims[spec.name] = sim;
+    clusters.push(
+      clusterConfigFor(spec.name, sim, { ...(spec.tls ? { tls: spec.tls(sim) } : {}), ...spec.config }),
+    );
+  }
+  const loaded: LoadedConfig = {
+    source: 'test',
+    defaultCluster: opts.defaultCluster ?? specs[0]!.name,
+    clusters,
+  };
+  const logs: string[] = [];
+  const runtime = buildRuntime(loaded, {
+    readOnlySource: opts.readOnlySource,
+    logLevel: 'debug',
+    writeLog: (l) => logs.push(l),
+  });
+  const server = createServer({
+    registry: runtime.registry,
+    logger: runtime.logger,
+    redact: runtime.redactor.redact,
+    enabledTools: opts.enabledTools,
+  });
+  const client = new Client({ name: 'harness', version: '1.0.0' }, opts.clientCapabilities);
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverTransport);
+  await client.connect(clientTransport);
+  return {
+    client,
+    sims,
+    runtime,
+    logs,
+    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    close: async () => {
+      await client.close();
+      await server.close();
+      await runtime.registry.close();
+      await Promise.all(Object.values(sims).map((s) => s.close()));
+    },
+  };
+}
+
+export function textOf(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+}
