@@ -1,15 +1,16 @@
 import os from 'node:os';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
 import type { LoadedConfig } from './config/types.js';
-import { buildRuntime } from './runtime.js';
+import { buildRuntime, type RuntimeOptions } from './runtime.js';
 import { createServer } from './server.js';
 import { allTools } from './tools/index.js';
 import { serveStdio } from './transports/stdio.js';
 import { renderToolsDoc } from './commands/tools-doc.js';
 import type { LogLevel } from './logger.js';
 import { VERSION } from './version.js';
+import { defaultCacheDir } from './schema/index.js';
 
 /**
  * The only module that touches `process`: argv, env, exit codes, stdio. Exit codes: 0 ok, 2 usage,
@@ -53,18 +54,25 @@ function enabledTools(opts: CommonOptions): string[] | undefined {
 
 class UsageError extends Error {}
 
+/** Runtime settings every serving command shares: flags and environment resolved in one place. */
+function runtimeOptions(opts: CommonOptions, extraSecrets: string[] = []): RuntimeOptions {
+  return {
+    readOnlySource: readOnlySource(opts),
+    logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? 'info',
+    logFormat: env.LOG_FORMAT === 'json' ? 'json' : 'text',
+    writeLog: stderr,
+    schemaCacheDir: env.PROXMOX_MCP_CACHE_DIR || defaultCacheDir(env, os.homedir()),
+    extraSecrets,
+  };
+}
+
 async function runStdioServer(
   loaded: LoadedConfig,
   opts: CommonOptions,
   onClose?: () => Promise<void>,
 ): Promise<void> {
   const tools = enabledTools(opts);
-  const runtime = buildRuntime(loaded, {
-    readOnlySource: readOnlySource(opts),
-    logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? 'info',
-    logFormat: env.LOG_FORMAT === 'json' ? 'json' : 'text',
-    writeLog: stderr,
-  });
+  const runtime = buildRuntime(loaded, runtimeOptions(opts));
   const server = createServer({
     registry: runtime.registry,
     logger: runtime.logger,
@@ -80,6 +88,71 @@ async function runStdioServer(
   await onClose?.();
   // Close promptly when the client goes away, even if a socket or timer lingers.
   process.exit(0);
+}
+
+interface HttpCommandOptions extends CommonOptions {
+  host?: string;
+  port?: number;
+  stateless?: boolean;
+  /** commander's `--no-auth`: false when given. */
+  auth?: boolean;
+}
+
+/** `sse`: the HTTP stack is imported here and only here, so the stdio path never loads it. */
+async function runHttpServer(opts: HttpCommandOptions): Promise<void> {
+  const http = await import('./transports/http/index.js');
+  // Settings first: an unsafe bind is refused before any config or secret is read.
+  const settings = http.resolveHttpSettings(
+    { host: opts.host, port: opts.port, stateless: opts.stateless, noAuth: opts.auth === false },
+    env,
+  );
+  const tools = enabledTools(opts);
+  const loaded = await loadConfig({
+    configFlag: opts.config,
+    env,
+    cwd: process.cwd(),
+    homedir: os.homedir(),
+  });
+  const runtime = buildRuntime(loaded, runtimeOptions(opts, settings.authToken ? [settings.authToken] : []));
+  const deps = {
+    registry: runtime.registry,
+    logger: runtime.logger,
+    redact: runtime.redactor.redact,
+    enabledTools: tools,
+  };
+  runtime.logger.info(`serving ${runtime.registry.names.length} cluster(s) over HTTP`, {
+    config: loaded.source,
+    default: runtime.registry.defaultCluster,
+  });
+  const handle = await http
+    .startHttpServer({
+      settings,
+      logger: runtime.logger,
+      createServer: () => createServer(deps),
+      version: VERSION,
+    })
+    .catch((err: unknown) => {
+      if (!(err instanceof http.ListenError)) throw err;
+      stderr(`proxmox-mcp: ${err.message}\n`);
+      process.exit(1);
+    });
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  runtime.logger.info(`${signal}: shutting down (send it again to stop at once)`);
+  const force = () => process.exit(1);
+  process.once('SIGTERM', force);
+  process.once('SIGINT', force);
+  await handle.close();
+  await runtime.registry.close();
+  process.exit(0);
+}
+
+function parsePort(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free port).');
+  return Number(value);
 }
 
 function addCommonOptions(cmd: Command): Command {
@@ -125,6 +198,30 @@ export function buildProgram(): Command {
     await runStdioServer(demo.config, opts, demo.close);
   });
 
+  addCommonOptions(
+    program
+      .command('sse')
+      .alias('http')
+      .description(
+        'serve MCP over HTTP: Streamable HTTP at /mcp, legacy SSE at /sse, /healthz (for containers)',
+      )
+      .addOption(new Option('--host <address>', 'address to listen on (env MCP_HOST; default 127.0.0.1)'))
+      .addOption(
+        new Option('--port <number>', 'port (env MCP_PORT; default 8000; 0 picks a free one)').argParser(
+          parsePort,
+        ),
+      )
+      .addOption(
+        new Option('--stateless', 'no sessions: any replica can answer any request (env MCP_STATELESS=1)'),
+      )
+      .addOption(
+        new Option(
+          '--no-auth',
+          'allow a non-loopback --host without MCP_AUTH_TOKEN (only behind an authenticating proxy)',
+        ),
+      ),
+  ).action((opts: HttpCommandOptions) => runHttpServer(opts));
+
   program
     .command('tools')
     .description('print the tool registry')
@@ -145,6 +242,8 @@ Examples:
   proxmox-mcp -c /etc/pmcp/clusters.json --read-only
   PROXMOX_URL=pve1:8006 PROXMOX_TOKEN='mcp@pve!mcp=<secret>' proxmox-mcp
   proxmox-mcp tools --markdown          list the tools
+  MCP_AUTH_TOKEN=$(openssl rand -hex 32) proxmox-mcp sse --host 0.0.0.0
+                                        HTTP server for remote clients at http://HOST:8000/mcp
 
 Exit codes: 0 ok, 2 usage error, 78 configuration error.
 Docs: https://www.npmjs.com/package/proxmox-mcp`,

@@ -6,6 +6,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
 export interface Logger {
+  /** How lines are written; the audit log uses it to keep each record one JSON line. */
+  readonly format?: 'text' | 'json';
   debug(msg: string, fields?: LogFields): void;
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
@@ -34,6 +36,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     write(redact(line) + '\n');
   };
   return {
+    format: opts.format ?? 'text',
     debug: (m, f) => emit('debug', m, f),
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),

@@ -2,6 +2,9 @@ import type { LoadedConfig } from './config/types.js';
 import { ClusterRegistry } from './clusters/registry.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { SecretRedactor } from './redact.js';
+import { SchemaStore } from './schema/index.js';
+import { createAuditObserver } from './safety/audit.js';
+import { policyGuard } from './safety/policy-guard.js';
 import { VERSION } from './version.js';
 
 export interface RuntimeOptions {
@@ -10,6 +13,8 @@ export interface RuntimeOptions {
   logLevel?: LogLevel;
   logFormat?: 'text' | 'json';
   writeLog: (line: string) => void;
+  /** Disk cache for cluster API schemas (the CLI passes the user cache dir); null/absent: memory only. */
+  schemaCacheDir?: string | null;
   /** Extra secrets to scrub (e.g. the HTTP bearer token). */
   extraSecrets?: string[];
 }
@@ -42,6 +47,21 @@ export function buildRuntime(loaded: LoadedConfig, opts: RuntimeOptions): Runtim
         })),
       }
     : loaded;
-  const registry = new ClusterRegistry(config, { logger, userAgent: `proxmox-mcp/${VERSION}` });
+  // Every request of every cluster passes the policy guard and is seen by the audit observer, so no
+  // tool (curated or raw) can bypass either.
+  const audit = createAuditObserver({ logger, file: config.auditLog });
+  const registry = new ClusterRegistry(
+    config,
+    {
+      logger,
+      userAgent: `proxmox-mcp/${VERSION}`,
+      guards: [policyGuard],
+      observers: [audit],
+    },
+    new SchemaStore({
+      cacheDir: opts.schemaCacheDir ?? null,
+      logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warn(m) },
+    }),
+  );
   return { registry, logger, redactor, config };
 }

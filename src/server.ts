@@ -22,6 +22,8 @@ export interface ServerDeps {
   enabledTools?: string[];
   /** Defaults to the full registry; tests may pass their own. */
   tools?: ToolDefinition[];
+  /** How long a person has to answer a confirmation request (default 120 s; tests shorten it). */
+  confirmTimeoutMs?: number;
 }
 
 /**
@@ -31,6 +33,12 @@ export interface ServerDeps {
 export function createServer(deps: ServerDeps): Server {
   const tools = buildToolSet(deps.tools ?? allTools, deps.registry, deps.enabledTools);
   const byName = new Map<string, RegisteredTool>(tools.map((t) => [t.definition.name, t]));
+  const hidden = deps.enabledTools?.filter((n) => !byName.has(n)) ?? [];
+  if (hidden.length) {
+    deps.logger.warn(
+      `selected tool${hidden.length > 1 ? 's' : ''} ${hidden.join(', ')} ${hidden.length > 1 ? 'are' : 'is'} not listed: every cluster is read-only and ${hidden.length > 1 ? 'they change' : 'it changes'} things`,
+    );
+  }
   const server = new Server(
     { name: PACKAGE_NAME, title: 'Proxmox VE', version: VERSION },
     {
@@ -38,6 +46,16 @@ export function createServer(deps: ServerDeps): Server {
       instructions: instructionsFor(deps.registry),
     },
   );
+
+  // Confirmation rules can only ask a person through clients that support elicitation; say so once.
+  server.oninitialized = () => {
+    const client = server.getClientVersion()?.name ?? 'the client';
+    if (!server.getClientCapabilities()?.elicitation?.form && !deps.registry.allReadOnly) {
+      deps.logger.info(
+        `${client} does not support MCP elicitation: requests matching "confirm" rules are sent without asking; the client's own approval of destructive tools is the check`,
+      );
+    }
+  };
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map((t): Tool => t.listing) }));
 
@@ -62,6 +80,8 @@ export function createServer(deps: ServerDeps): Server {
       progressToken: request.params._meta?.progressToken,
       sendNotification: (n) => extra.sendNotification(n),
       server,
+      confirmTimeoutMs: deps.confirmTimeoutMs,
+      requestId: extra.requestId,
     });
   });
   return server;
@@ -71,9 +91,9 @@ function instructionsFor(registry: ClusterRegistry): string {
   const names = registry.names;
   return [
     `Proxmox VE access for ${names.length === 1 ? `cluster "${names[0]}"` : `clusters ${names.map((n) => `"${n}"`).join(', ')} (default "${registry.defaultCluster}")`}.`,
-    'Start with get_cluster_resources for an inventory (guests, nodes, storage) or list_nodes; use proxmox_api_call for any other endpoint.',
+    'Start with get_cluster_resources for an inventory (guests, nodes, storage) or list_nodes; get_guest shows one guest by VMID; use proxmox_api_call for any other endpoint.',
     registry.allReadOnly
       ? 'This server is read-only: only GET requests are sent.'
-      : 'Actions return task UPIDs; check them before reporting success.',
+      : 'Actions return task UPIDs: report success only after get_task (or wait) shows the task ended OK. A request refused by a safety setting was not sent: ask the user rather than working around it.',
   ].join(' ');
 }

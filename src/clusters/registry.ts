@@ -1,6 +1,7 @@
 import type { ClusterConfig, LoadedConfig } from '../config/types.js';
-import type { Logger } from '../logger.js';
 import { ProxmoxClient, type ClientOptions } from '../proxmox/client.js';
+import { SchemaStore, type ApiIndex } from '../schema/index.js';
+import { loadClusterSchema } from './schema-access.js';
 
 export class UnknownClusterError extends Error {
   readonly code = 'UNKNOWN_CLUSTER';
@@ -26,10 +27,15 @@ export class ClusterRegistry {
   readonly defaultCluster: string;
   readonly source: string;
 
+  /** API schemas per cluster (proxmox_api_describe and the pre-flight of proxmox_api_call). */
+  readonly schemas: SchemaStore;
+
   constructor(
     config: LoadedConfig,
     clientOptions: ClientOptions | ((cluster: ClusterConfig) => ClientOptions),
+    schemas: SchemaStore = new SchemaStore({ cacheDir: null }),
   ) {
+    this.schemas = schemas;
     this.defaultCluster = config.defaultCluster;
     this.source = config.source;
     for (const cluster of config.clusters) {
@@ -56,6 +62,11 @@ export class ClusterRegistry {
     const handle = this.handles.get(wanted);
     if (!handle) throw new UnknownClusterError(wanted, this.names, this.defaultCluster);
     return handle;
+  }
+
+  /** The cluster's API schema; rejects with SchemaUnavailableError (old PVE, access blocked…). */
+  schemaOf(handle: ClusterHandle, signal?: AbortSignal): Promise<ApiIndex> {
+    return loadClusterSchema(this.schemas, handle, signal);
   }
 
   /** True when every cluster is read-only: then write-only tools are not even listed. */

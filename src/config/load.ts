@@ -8,6 +8,8 @@ import { configFileSchema, type ClusterEntry } from './schema.js';
 import { DEFAULT_TIMEOUT_MS, type ClusterConfig, type LoadedConfig, type TlsSettings } from './types.js';
 import { normalizeUrl } from './url.js';
 import { clusterFromEnv } from './from-env.js';
+import { resolvePolicy, type PolicyEntry } from '../safety/policy.js';
+import { ruleProblem } from '../safety/rules.js';
 
 export interface LoadConfigOptions {
   configFlag?: string;
@@ -19,9 +21,13 @@ export interface LoadConfigOptions {
 /** Finds, validates and resolves the configuration. Throws ConfigError for anything the user must fix. */
 export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig> {
   const found = await locateConfig(opts);
+  // PROXMOX_MCP_AUDIT_LOG beats the file's audit_log (env > file), and works without a file.
+  const auditEnv = opts.env.PROXMOX_MCP_AUDIT_LOG?.trim();
+  const auditLog = auditEnv ? { auditLog: path.resolve(opts.cwd, auditEnv) } : {};
   if (!found) {
     const fromEnv = clusterFromEnv(opts.env);
-    if (fromEnv) return { source: 'environment', defaultCluster: fromEnv.name, clusters: [fromEnv] };
+    if (fromEnv)
+      return { source: 'environment', defaultCluster: fromEnv.name, clusters: [fromEnv], ...auditLog };
     throw new ConfigError(
       [
         'no Proxmox cluster is configured.',
@@ -32,7 +38,7 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig>
       ].join('\n'),
     );
   }
-  return resolveConfigFile(found.config, found.filepath, opts.env);
+  return { ...resolveConfigFile(found.config, found.filepath, opts.env), ...auditLog };
 }
 
 export function resolveConfigFile(
@@ -46,9 +52,22 @@ export function resolveConfigFile(
   const names = Object.keys(file.clusters);
   if (names.length === 0)
     throw new ConfigError('has no entries; add at least one cluster', source, 'clusters');
+  const globalPolicy = file.policy
+    ? checkPolicy(interpolateEnv(file.policy, env, source, ['policy']) as PolicyEntry, source, 'policy')
+    : undefined;
   const clusters = names.map((name) =>
-    resolveCluster(name, file.clusters[name]!, source, env, path.dirname(source), file.read_only ?? false),
+    resolveCluster(name, file.clusters[name]!, source, env, path.dirname(source), {
+      readOnly: file.read_only ?? false,
+      policy: globalPolicy,
+    }),
   );
+  const auditLog =
+    file.audit_log !== undefined
+      ? path.resolve(
+          path.dirname(source),
+          interpolateEnv(file.audit_log, env, source, ['audit_log']) as string,
+        )
+      : undefined;
   let defaultCluster: string;
   if (file.default !== undefined) {
     if (!names.includes(file.default)) {
@@ -64,7 +83,18 @@ export function resolveConfigFile(
   } else {
     defaultCluster = names[0]!;
   }
-  return { source, defaultCluster, clusters };
+  return { source, defaultCluster, clusters, ...(auditLog ? { auditLog } : {}) };
+}
+
+/** Rules were checked by the schema; `${VAR}` interpolation may have changed them, so check again. */
+function checkPolicy(entry: PolicyEntry, source: string, at: string): PolicyEntry {
+  for (const key of ['allow', 'deny', 'confirm'] as const) {
+    entry[key]?.forEach((rule, i) => {
+      const problem = ruleProblem(rule);
+      if (problem) throw new ConfigError(problem, source, `${at}.${key}.${i}`);
+    });
+  }
+  return entry;
 }
 
 function resolveCluster(
@@ -73,8 +103,9 @@ function resolveCluster(
   source: string,
   env: Record<string, string | undefined>,
   baseDir: string,
-  fileReadOnly: boolean,
+  defaults: { readOnly: boolean; policy: PolicyEntry | undefined },
 ): ClusterConfig {
+  const fileReadOnly = defaults.readOnly;
   const at = (key: string) => `clusters.${name}.${key}`;
   const e = interpolateEnv(entry, env, source, ['clusters', name]) as ClusterEntry;
   let url;
@@ -130,6 +161,12 @@ function resolveCluster(
           ? `top-level read_only: true in ${source}`
           : undefined,
     timeoutMs: e.timeout_ms ?? DEFAULT_TIMEOUT_MS,
+    policy: resolvePolicy(
+      defaults.policy,
+      e.policy ? checkPolicy(e.policy, source, at('policy')) : undefined,
+      name,
+      source,
+    ),
   };
 }
 

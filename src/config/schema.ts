@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ruleProblem } from '../safety/rules.js';
 
 /**
  * The shape of clusters.json. Strict objects: a misspelt key (`verify_tls`) is an error that names
@@ -17,6 +18,21 @@ const fingerprint = z
       'must be a SHA-256 fingerprint: 32 hex byte pairs separated by colons, as shown in the PVE GUI under Certificates (or by `proxmox-mcp check`)',
   })
   .transform((s) => (s.includes(':') ? s : s.match(/../g)!.join(':')));
+
+/** `"METHOD /path/pattern"`; checked here so a bad rule is reported with its key path at start-up. */
+const policyRule = z.string().superRefine((rule, ctx) => {
+  const problem = ruleProblem(rule);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Request policy (see src/safety/policy.ts): deny wins, allow makes an allow-list, confirm asks a person. */
+export const policySchema = z
+  .object({
+    allow: z.array(policyRule).optional(),
+    deny: z.array(policyRule).optional(),
+    confirm: z.array(policyRule).optional(),
+  })
+  .strict();
 
 export const clusterEntrySchema = z
   .object({
@@ -37,6 +53,7 @@ export const clusterEntrySchema = z
     ca_file: z.string().min(1).optional(),
     read_only: z.boolean().optional(),
     timeout_ms: z.number().int().min(1000).max(600_000).optional(),
+    policy: policySchema.optional(),
   })
   .strict();
 
@@ -45,6 +62,10 @@ export const configFileSchema = z
     $schema: z.string().optional(),
     default: z.string().optional(),
     read_only: z.boolean().optional(),
+    /** The default policy of every cluster, key by key. */
+    policy: policySchema.optional(),
+    /** File that every non-GET request is appended to as one JSON line (relative to this file). */
+    audit_log: z.string().min(1, 'is empty; give a file path or leave audit_log out').optional(),
     clusters: z.record(
       z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'cluster names use letters, digits, ".", "_" and "-"'),
       clusterEntrySchema,

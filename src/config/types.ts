@@ -1,3 +1,5 @@
+import type { ClusterPolicy } from '../safety/policy.js';
+
 /** A cluster entry after validation, interpolation and secret resolution: what the client is built from. */
 export interface ClusterConfig {
   name: string;
@@ -13,6 +15,8 @@ export interface ClusterConfig {
   /** Which setting made this cluster read-only, quoted in refusals ("read_only in clusters.json", "--read-only"). */
   readOnlySource?: string;
   timeoutMs: number;
+  /** Request policy (deny/allow/confirm); undefined means the built-in default (confirm list only). */
+  policy?: ClusterPolicy;
 }
 
 export type TlsSettings =
@@ -25,6 +29,8 @@ export interface LoadedConfig {
   source: string;
   defaultCluster: string;
   clusters: ClusterConfig[];
+  /** Absolute path of the audit log file (`audit_log` or PROXMOX_MCP_AUDIT_LOG), if any. */
+  auditLog?: string;
 }
 
 export const DEFAULT_PORT = 8006;

@@ -10,15 +10,25 @@ import { createTlsConnector } from './tls.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
+/** A question for the person at the client, asked before a request matching a `confirm` rule leaves. */
+export interface ConfirmQuestion {
+  cluster: string;
+  method: HttpMethod;
+  path: string;
+  params: Params;
+  /** The confirm rule that matched, e.g. `DELETE /**`. */
+  rule: string;
+  ruleSource: string;
+  toolName?: string;
+}
+
+/** `reason` says why not (declined, cancelled, no answer in time…), for the refusal message. */
+export type ConfirmAnswer = { confirmed: true } | { confirmed: false; reason: string };
+
 /** Whatever the calling tool wants to hand to guards (e.g. a way to ask the human). Extensible. */
 export interface RequestContext {
-  /** Ask the person at the client to confirm; resolves false when declined or unavailable. */
-  confirm?: (question: {
-    cluster: string;
-    method: HttpMethod;
-    path: string;
-    params: Params;
-  }) => Promise<boolean>;
+  /** Ask the person at the client; absent when the client cannot be asked (no elicitation). */
+  confirm?: (question: ConfirmQuestion) => Promise<ConfirmAnswer>;
   toolName?: string;
 }
 
@@ -39,16 +49,22 @@ export interface GuardRequest {
 /** Runs before a request leaves; throws (a ProxmoxRefusedError) to stop it. */
 export type RequestGuard = (req: GuardRequest) => void | Promise<void>;
 /** Sees every request's outcome (for the audit log). Must not throw. */
-export type RequestObserver = (event: {
+export type RequestObserver = (event: RequestEvent) => void;
+
+export interface RequestEvent {
   cluster: string;
   method: HttpMethod;
   path: string;
   params: Params;
+  /** The tool that made the request, when a tool did. */
+  toolName?: string;
+  /** True when the request was refused locally (read-only, policy, not confirmed) and never sent. */
+  refused?: boolean;
   status?: number;
   error?: ProxmoxError;
   data?: unknown;
   durationMs: number;
-}) => void;
+}
 
 export interface ApiResponse<T = unknown> {
   data: T;
@@ -123,25 +139,33 @@ export class ProxmoxClient {
     opts: RequestOptions = {},
   ): Promise<ApiResponse<T>> {
     const facts: RequestFacts = { cluster: this.cluster.name, method, path: rawPath };
-    let path: string;
+    const context = opts.context ?? {};
+    const toolName = context.toolName;
+    let path = rawPath;
     try {
-      path = normalizeApiPath(rawPath);
+      try {
+        path = normalizeApiPath(rawPath);
+      } catch (err) {
+        if (err instanceof InvalidApiPathError)
+          throw new ProxmoxRefusedError('INVALID_PATH', err.message, facts);
+        throw err;
+      }
+      facts.path = path;
+      if (this.cluster.readOnly && method !== 'GET') {
+        throw new ProxmoxRefusedError(
+          'READ_ONLY',
+          `refused ${method} ${path}: cluster "${this.cluster.name}" is read-only (${this.cluster.readOnlySource ?? 'read-only mode'}); only GET requests are sent`,
+          facts,
+          this.cluster.readOnlySource ?? 'read-only mode',
+        );
+      }
+      for (const guard of this.guards) await guard({ cluster: this.cluster, method, path, params, context });
     } catch (err) {
-      if (err instanceof InvalidApiPathError)
-        throw new ProxmoxRefusedError('INVALID_PATH', err.message, facts);
+      // Refusals are outcomes too: the audit log records what was attempted and stopped.
+      if (err instanceof ProxmoxRefusedError)
+        this.notify({ method, path, params, toolName, refused: true, error: err, durationMs: 0 });
       throw err;
     }
-    facts.path = path;
-    if (this.cluster.readOnly && method !== 'GET') {
-      throw new ProxmoxRefusedError(
-        'READ_ONLY',
-        `refused ${method} ${path}: cluster "${this.cluster.name}" is read-only (${this.cluster.readOnlySource ?? 'read-only mode'}); only GET requests are sent`,
-        facts,
-        this.cluster.readOnlySource ?? 'read-only mode',
-      );
-    }
-    const context = opts.context ?? {};
-    for (const guard of this.guards) await guard({ cluster: this.cluster, method, path, params, context });
 
     const started = Date.now();
     try {
@@ -150,6 +174,7 @@ export class ProxmoxClient {
         method,
         path,
         params,
+        toolName,
         status: res.status,
         data: res.data,
         durationMs: Date.now() - started,
@@ -161,6 +186,7 @@ export class ProxmoxClient {
         method,
         path,
         params,
+        toolName,
         status: error && 'status' in error ? (error.status as number) : undefined,
         error,
         durationMs: Date.now() - started,
@@ -169,7 +195,7 @@ export class ProxmoxClient {
     }
   }
 
-  private notify(e: Omit<Parameters<RequestObserver>[0], 'cluster'>): void {
+  private notify(e: Omit<RequestEvent, 'cluster'>): void {
     for (const o of this.observers) {
       try {
         o({ cluster: this.cluster.name, ...e });

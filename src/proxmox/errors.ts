@@ -18,7 +18,9 @@ export type ProxmoxErrorCode =
   | 'INVALID_RESPONSE'
   | 'INVALID_PATH'
   | 'READ_ONLY'
-  | 'REFUSED';
+  | 'REFUSED'
+  | 'NOT_CONFIRMED'
+  | 'NOT_FOUND';
 
 export interface RequestFacts {
   cluster: string;
@@ -108,7 +110,7 @@ export class ProxmoxTimeoutError extends ProxmoxError {
 /** Refused locally before anything was sent (read-only, policy, bad path). `setting` names who refused. */
 export class ProxmoxRefusedError extends ProxmoxError {
   constructor(
-    code: 'READ_ONLY' | 'REFUSED' | 'INVALID_PATH',
+    code: 'READ_ONLY' | 'REFUSED' | 'INVALID_PATH' | 'NOT_CONFIRMED',
     message: string,
     facts: RequestFacts,
     readonly setting?: string,

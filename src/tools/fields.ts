@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from '../tasks/wait.js';
 
 /**
  * Named field validators shared by tools. The describe() text is read by the model, so it says what
@@ -35,4 +36,19 @@ export const limit = (dflt: number, max: number) =>
     .default(dflt)
     .describe(
       `Maximum number of rows to return (default ${dflt}, at most ${max}); the result says when rows were left out`,
+    );
+
+/**
+ * How long to wait for a task: seconds, or true (60 s) / false (0: return the UPID at once). Listed
+ * as an integer (clients handle plain types best) but booleans are accepted, as models send them.
+ */
+export const waitField = (dflt: number) =>
+  z
+    .preprocess(
+      (v) => (v === true ? DEFAULT_WAIT_SECONDS : v === false ? 0 : v),
+      z.number().int().min(0).max(MAX_WAIT_SECONDS),
+    )
+    .default(dflt)
+    .describe(
+      `Seconds to wait for the task to finish before answering (0 = return the UPID at once; true = ${DEFAULT_WAIT_SECONDS}; at most ${MAX_WAIT_SECONDS}). Sends progress notifications while waiting; a task still running when the time is up is reported as such, and get_task continues the wait. Default ${dflt}.`,
     );

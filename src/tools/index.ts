@@ -1,10 +1,23 @@
 import { getClusterResources } from './get-cluster-resources.js';
+import { getGuest } from './get-guest.js';
+import { getTask } from './get-task.js';
+import { guestAction } from './guest-action.js';
 import { listClusters } from './list-clusters.js';
 import { listNodes } from './list-nodes.js';
 import { proxmoxApiCall } from './proxmox-api-call.js';
+import { proxmoxApiDescribe } from './proxmox-api-describe.js';
 import type { ToolDefinition } from './types.js';
 
 /** The one list of tools. Transports, docs (`proxmox-mcp tools`) and filters all read it. */
-export const allTools: ToolDefinition[] = [listClusters, listNodes, getClusterResources, proxmoxApiCall];
+export const allTools: ToolDefinition[] = [
+  listClusters,
+  listNodes,
+  getClusterResources,
+  getGuest,
+  guestAction,
+  getTask,
+  proxmoxApiDescribe,
+  proxmoxApiCall,
+];
 
 export type { ToolDefinition } from './types.js';

@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import { renderTask, taskFailed } from '../tasks/render.js';
+import { taskReportSchema } from '../tasks/report-schema.js';
+import { isUpid } from '../tasks/upid.js';
+import { waitForTask, type WaitResult } from '../tasks/wait.js';
+import { waitField } from './fields.js';
+import { normalizeApiPath } from '../proxmox/api-path.js';
+import { preflight } from './api-preflight.js';
+import { shapeList } from './shape-list.js';
 import { defineTool, type ToolDefinition } from './types.js';
 
 /** Text budget for raw answers: about 12k tokens. Bigger answers are cut with advice on narrowing. */
@@ -11,10 +19,16 @@ const outputSchema = z.object({
   data: z.unknown(),
   total: z.number().optional(),
   truncated: z.boolean().optional(),
+  /** Rows in the full list when `limit` cut it. */
+  rows: z.number().optional(),
+  /** Parameters rewritten to the form PVE accepts ("vmstate: true → 1"). */
+  coercions: z.array(z.string()).optional(),
+  /** When `wait` was given and the answer was a UPID: how the task ended (or that it still runs). */
+  task: taskReportSchema.optional(),
 });
 
 const description = (methods: string) =>
-  `Calls any Proxmox VE API endpoint (${methods}) under /api2/json on the chosen cluster and returns its "data". Use it for everything the curated tools do not cover. path is the API path without /api2/json, e.g. "/nodes/pve1/qemu/100/config" or "/nodes/pve1/qemu/100/snapshot"; it must not contain a host, "..", "?" or "#". data holds the parameters: sent in the query for GET/DELETE and as form fields for POST/PUT; booleans become 0/1. Actions such as start/stop/snapshot return a task UPID (UPID:node:...): poll GET /nodes/{node}/tasks/{upid}/status until status is "stopped" and read exitstatus. Errors name what PVE rejected (missing privilege, bad parameter, unknown endpoint).`;
+  `Calls any Proxmox VE API endpoint (${methods}) under /api2/json on the chosen cluster and returns its "data". Use it for everything the curated tools do not cover. path is the API path without /api2/json, e.g. "/nodes/pve1/qemu/100/config" or "/nodes/pve1/qemu/100/snapshot"; it must not contain a host, "..", "?" or "#". data holds the parameters: sent in the query for GET/DELETE and as form fields for POST/PUT; booleans become 0/1. Actions such as start/stop/snapshot return a task UPID (UPID:node:...): pass wait (seconds) to get the task's outcome instead, or follow it with get_task. Calls are first checked against the cluster's own API schema: a wrong path, method or parameter is refused before sending, with the valid alternatives; use proxmox_api_describe to look endpoints up. For big lists pass fields and limit. Errors name what PVE rejected (missing privilege, bad parameter, unknown endpoint).`;
 
 function build(readOnly: boolean): ToolDefinition {
   return defineTool({
@@ -40,6 +54,20 @@ function build(readOnly: boolean): ToolDefinition {
         .record(z.string(), z.unknown())
         .optional()
         .describe('Parameters as a flat object, e.g. {"snapname":"before-upgrade","vmstate":1}'),
+      fields: z
+        .array(z.string().min(1).max(64))
+        .max(50)
+        .optional()
+        .describe('For list answers: keep only these fields of each row, e.g. ["vmid","name","status"]'),
+      limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .optional()
+        .describe('For list answers: return at most this many rows (the answer says how many there were)'),
+      // GET never starts a task, so the read-only form has no use for waiting.
+      ...(readOnly ? {} : { wait: waitField(0) }),
     },
     output: outputSchema,
     annotations: readOnly
@@ -48,42 +76,79 @@ function build(readOnly: boolean): ToolDefinition {
     cluster: 'single',
     readOnlyVariant: readOnly ? undefined : () => build(true),
     async handler(args, ctx) {
-      const res = await ctx.cluster.client.requestFull(args.method, args.path, args.data ?? {}, {
-        signal: ctx.signal,
-        context: ctx.requestContext,
-      });
-      const path = args.path.startsWith('/') ? args.path : `/${args.path}`;
-      let json = JSON.stringify(
-        res.data,
-        null,
-        Array.isArray(res.data) && res.data.length > 20 ? undefined : 1,
-      );
-      let truncated = false;
-      if (json !== undefined && json.length > RAW_TEXT_BUDGET) {
-        json = json.slice(0, RAW_TEXT_BUDGET);
-        truncated = true;
+      const opts = { signal: ctx.signal, context: ctx.requestContext };
+      // Checked against the cluster's own API schema first (when it can be had): a call PVE would
+      // reject is refused here with PVE's wording and the fix, and safe coercions are applied.
+      let params: Record<string, unknown> = args.data ?? {};
+      let coercions: string[] = [];
+      const normalized = tryNormalize(args.path);
+      if (normalized) {
+        const checked = await preflight(ctx, args.method, normalized, params);
+        params = checked.params;
+        coercions = checked.notes;
       }
+      const res = await ctx.cluster.client.requestFull(args.method, args.path, params, opts);
+      const shaped = shapeList(res.data, args.fields, args.limit);
+      const waitSeconds = (args as { wait?: number }).wait ?? 0;
+      let task: WaitResult | undefined;
+      if (waitSeconds > 0 && isUpid(res.data)) {
+        task = await waitForTask(ctx.cluster.client, res.data, {
+          ...opts,
+          waitSeconds,
+          onProgress: (p, total, message) => ctx.progress(p, total, message),
+        });
+      }
+      const path = normalized ?? args.path;
+      const { json, cutNote } = renderData(shaped.data);
       const head = `${args.method} ${path} on ${ctx.cluster.name}${res.total !== undefined ? ` (total ${res.total})` : ''}:`;
-      const upidHint =
-        typeof res.data === 'string' && res.data.startsWith('UPID:')
-          ? `\nThis started a task. Poll GET /nodes/${res.data.split(':')[1]}/tasks/${res.data}/status until status is "stopped".`
-          : '';
-      const cut = truncated
-        ? `\n[cut at ${RAW_TEXT_BUDGET} characters of ${JSON.stringify(res.data).length}; narrow the request: filter parameters (e.g. type, node), a more specific path, or limit/start where the endpoint has them]`
-        : '';
+      const notes: string[] = [];
+      if (coercions.length) notes.push(`Parameters adjusted to what PVE accepts: ${coercions.join('; ')}.`);
+      if (shaped.totalRows !== undefined) {
+        notes.push(
+          `Showing ${args.limit} of ${shaped.totalRows} rows; use fields/limit or the endpoint's filters to narrow.`,
+        );
+      }
+      if (cutNote) notes.push(cutNote);
+      if (task) notes.push(renderTask(task, ctx.cluster.name));
+      else if (isUpid(res.data))
+        notes.push(
+          'This started a task. Call get_task with this upid (and wait_seconds) to learn how it ended.',
+        );
       return {
         structured: {
           cluster: ctx.cluster.name,
           method: args.method,
           path,
-          data: truncated ? null : (res.data ?? null),
+          data: cutNote ? null : (shaped.data ?? null),
           ...(res.total !== undefined ? { total: res.total } : {}),
-          ...(truncated ? { truncated } : {}),
+          ...(shaped.totalRows !== undefined ? { rows: shaped.totalRows } : {}),
+          ...(cutNote ? { truncated: true } : {}),
+          ...(coercions.length ? { coercions } : {}),
+          ...(task ? { task } : {}),
         },
-        text: `${head}\n${json ?? 'null'}${cut}${upidHint}`,
+        text: [`${head}\n${json}`, ...notes].join('\n'),
+        ...(task && taskFailed(task) ? { isError: true } : {}),
       };
     },
   });
+}
+
+/** Compact JSON for the model; anything over the budget is cut with advice on narrowing. */
+function renderData(data: unknown): { json: string; cutNote?: string } {
+  const json = JSON.stringify(data, null, Array.isArray(data) && data.length > 20 ? undefined : 1) ?? 'null';
+  if (json.length <= RAW_TEXT_BUDGET) return { json };
+  return {
+    json: json.slice(0, RAW_TEXT_BUDGET),
+    cutNote: `[cut at ${RAW_TEXT_BUDGET} of ${json.length} characters; narrow the request: fields and limit for lists, the endpoint's own filters (e.g. type, node), or a more specific path]`,
+  };
+}
+
+function tryNormalize(path: string): string | undefined {
+  try {
+    return normalizeApiPath(path);
+  } catch {
+    return undefined; // the client refuses it with the reason
+  }
 }
 
 export const proxmoxApiCall = build(false);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { CallToolResult, ServerNotification } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, RequestId, ServerNotification } from '@modelcontextprotocol/sdk/types.js';
 import type { ClusterHandle, ClusterRegistry } from '../clusters/registry.js';
 import type { Logger } from '../logger.js';
 import { describeError, formatZodIssues } from './error-result.js';
@@ -8,6 +8,7 @@ import type { RegisteredTool } from './registry.js';
 import type { ToolContext } from './types.js';
 import { ProxmoxError } from '../proxmox/errors.js';
 import { UnknownClusterError } from '../clusters/registry.js';
+import { elicitationConfirm } from '../safety/confirm.js';
 
 export interface RunDeps {
   registry: ClusterRegistry;
@@ -17,6 +18,10 @@ export interface RunDeps {
   progressToken?: string | number;
   sendNotification: (n: ServerNotification) => Promise<void>;
   server: Server;
+  /** How long a person has to answer a confirmation (default 120 s). */
+  confirmTimeoutMs?: number;
+  /** The tools/call request's id: questions to the person are sent in relation to it. */
+  requestId?: RequestId;
 }
 
 /**
@@ -51,7 +56,14 @@ export async function runTool(
     registry: deps.registry,
     signal: deps.signal,
     logger: deps.logger,
-    requestContext: { toolName: def.name },
+    requestContext: {
+      toolName: def.name,
+      confirm: elicitationConfirm(deps.server, {
+        signal: deps.signal,
+        timeoutMs: deps.confirmTimeoutMs,
+        relatedRequestId: deps.requestId,
+      }),
+    },
     progress: async (progress, total, message) => {
       if (deps.progressToken === undefined) return;
       await deps

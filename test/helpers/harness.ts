@@ -17,6 +17,8 @@ export interface HarnessCluster {
   /** Override what the client is configured with (wrong secret, other TLS mode...). */
   config?: Partial<ClusterConfig>;
   tls?: (sim: Simulator) => TlsSettings;
+  /** Reuse a running simulator (not closed by this harness) instead of starting one. */
+  existing?: Simulator;
 }
 
 export interface Harness {
@@ -56,13 +58,23 @@ export async function startHarness(
     readOnlySource?: string;
     enabledTools?: string[];
     clientCapabilities?: ConstructorParameters<typeof Client>[1];
+    /** Audit log file (clusters.json `audit_log`). */
+    auditLog?: string;
+    /** How long a person has to answer a confirmation. */
+    confirmTimeoutMs?: number;
+    logFormat?: 'text' | 'json';
+    /** Disk cache for API schemas (default: memory only). */
+    schemaCacheDir?: string;
   } = {},
 ): Promise<Harness> {
   const specs = opts.clusters ?? [{ name: 'demo' }];
   const sims: Record<string, Simulator> = {};
+  const owned: Simulator[] = [];
   const clusters: ClusterConfig[] = [];
   for (const spec of specs) {
-    const sim = await startSimulator({ taskDurationMs: 50, clusterName: spec.name, ...spec.sim });
+    const sim =
+      spec.existing ?? (await startSimulator({ taskDurationMs: 50, clusterName: spec.name, ...spec.sim }));
+    if (!spec.existing) owned.push(sim);
     sims[spec.name] = sim;
     clusters.push(
       clusterConfigFor(spec.name, sim, { ...(spec.tls ? { tls: spec.tls(sim) } : {}), ...spec.config }),
@@ -72,18 +84,22 @@ export async function startHarness(
     source: 'test',
     defaultCluster: opts.defaultCluster ?? specs[0]!.name,
     clusters,
+    ...(opts.auditLog ? { auditLog: opts.auditLog } : {}),
   };
   const logs: string[] = [];
   const runtime = buildRuntime(loaded, {
     readOnlySource: opts.readOnlySource,
     logLevel: 'debug',
+    logFormat: opts.logFormat,
     writeLog: (l) => logs.push(l),
+    schemaCacheDir: opts.schemaCacheDir,
   });
   const server = createServer({
     registry: runtime.registry,
     logger: runtime.logger,
     redact: runtime.redactor.redact,
     enabledTools: opts.enabledTools,
+    confirmTimeoutMs: opts.confirmTimeoutMs,
   });
   const client = new Client({ name: 'harness', version: '1.0.0' }, opts.clientCapabilities);
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
@@ -99,7 +115,7 @@ export async function startHarness(
       await client.close();
       await server.close();
       await runtime.registry.close();
-      await Promise.all(Object.values(sims).map((s) => s.close()));
+      await Promise.all(owned.map((s) => s.close()));
     },
   };
 }

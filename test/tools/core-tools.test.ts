@@ -103,7 +103,7 @@ describe('curated tools against one simulated cluster', () => {
     expect(r.isError, textOf(r)).toBeFalsy();
     const s = r.structuredContent as { data: string };
     expect(s.data).toMatch(/^UPID:pve1:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:qmsnapshot:100:root@pam!mcp:$/);
-    expect(textOf(r)).toMatch(/tasks\/UPID:.*\/status/);
+    expect(textOf(r)).toMatch(/Call get_task with this upid/);
     const req = sim.requests.slice(before).find((q) => q.method === 'POST');
     expect(req!.body).toBe('snapname=pre&vmstate=0');
     expect(req!.headers['content-type']).toMatch(/application\/x-www-form-urlencoded/);

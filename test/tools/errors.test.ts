@@ -32,8 +32,12 @@ describe('errors name the cause and the fix', () => {
         { name: 'badpin', tls: () => ({ mode: 'fingerprint', fingerprint: Array(32).fill('AB').join(':') }) },
         { name: 'insecure', tls: () => ({ mode: 'insecure' }) },
         { name: 'slow', config: { timeoutMs: 300 } },
+        // No schema (as on a node whose /pve-docs is blocked): calls go out unchecked, so these
+        // tests see PVE's own 400/501 answers rather than our pre-flight.
+        { name: 'noschema' },
       ],
     });
+    h.sims.noschema!.setGarbage('/pve-docs');
   });
   afterAll(async () => {
     const all = [...seen, ...h.logs].join('\n');
@@ -72,7 +76,7 @@ describe('errors name the cause and the fix', () => {
   });
 
   it('501: an unknown endpoint points to proxmox_api_describe', async () => {
-    const r = await call(h, 'proxmox_api_call', { path: '/nodes/pve1/bogus' });
+    const r = await call(h, 'proxmox_api_call', { cluster: 'noschema', path: '/nodes/pve1/bogus' });
     expect(textOf(r)).toMatch(
       /No such API endpoint: Method 'GET \/nodes\/pve1\/bogus' not implemented \(501\)/,
     );
@@ -80,6 +84,7 @@ describe('errors name the cause and the fix', () => {
 
   it('400: lists the parameters PVE rejected', async () => {
     const r = await call(h, 'proxmox_api_call', {
+      cluster: 'noschema',
       path: '/nodes/pve1/qemu/100/snapshot',
       method: 'POST',
       data: { vmstate: 'true' },
@@ -167,7 +172,7 @@ describe('errors name the cause and the fix', () => {
       failed: Array<{ cluster: string; error: string }>;
     };
     expect(new Set(s.nodes.map((n) => n.cluster))).toEqual(
-      new Set(['demo', 'verifyca', 'insecure', 'slow', 'nopriv']),
+      new Set(['demo', 'verifyca', 'insecure', 'slow', 'nopriv', 'noschema']),
     );
     expect(s.failed.map((f) => f.cluster).sort()).toEqual(['badpin', 'badtoken', 'verify']);
     expect(textOf(r)).toMatch(/Failed clusters:\n- badtoken: Authentication failed/);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterConfig } from '../../src/config/types.js';
 import { buildRuntime } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
-import { allTools } from '../../src/tools/index.js';
+import { allTools, type ToolDefinition } from '../../src/tools/index.js';
 
 function cluster(name: string, readOnly = false): ClusterConfig {
   return {
@@ -67,6 +67,37 @@ describe('the tool registry', () => {
     }
   });
 
+  it('pins the annotations of every tool (a change here changes what clients ask the user about)', () => {
+    const read = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+    const pinned: Record<string, ToolDefinition['annotations']> = {
+      list_clusters: read,
+      list_nodes: read,
+      get_cluster_resources: read,
+      get_guest: read,
+      get_task: read,
+      proxmox_api_describe: read,
+      // One tool for every power action: it carries the annotations of the most drastic (stop).
+      guest_action: {
+        readOnlyHint: false,
+        destructiveHint: true,
+        idempotentHint: false,
+        openWorldHint: true,
+      },
+      proxmox_api_call: {
+        readOnlyHint: false,
+        destructiveHint: true,
+        idempotentHint: false,
+        openWorldHint: true,
+      },
+    };
+    expect(Object.fromEntries(allTools.map((t) => [t.name, t.annotations]))).toEqual(pinned);
+    // Read-only variants, used when every cluster is read-only.
+    const variants = Object.fromEntries(
+      allTools.flatMap((t) => (t.readOnlyVariant ? [[t.name, t.readOnlyVariant().annotations]] : [])),
+    );
+    expect(variants).toEqual({ proxmox_api_call: read });
+  });
+
   it('lists flat object input schemas with a cluster argument that names the default', async () => {
     const tools = await listTools({ clusters: [cluster('prod'), cluster('lab')] });
     for (const t of tools) {
@@ -117,5 +148,10 @@ describe('the tool registry', () => {
   it('exposes only the selected tools', async () => {
     const tools = await listTools({ clusters: [cluster('prod')], enabledTools: ['list_nodes'] });
     expect(tools.map((t) => t.name)).toEqual(['list_nodes']);
+    const guests = await listTools({
+      clusters: [cluster('prod')],
+      enabledTools: ['get_guest', 'guest_action', 'get_task'],
+    });
+    expect(guests.map((t) => t.name)).toEqual(['get_guest', 'guest_action', 'get_task']);
   });
 });

@@ -1,0 +1,56 @@
+import type { RequestGuard } from '../proxmox/client.js';
+import { ProxmoxRefusedError } from '../proxmox/errors.js';
+import { DEFAULT_POLICY, evaluatePolicy } from './policy.js';
+
+/** Told to the model with every refusal, so it asks the person instead of trying another route. */
+const NOT_PVE =
+  'Nothing was sent to Proxmox. This is a safety setting of the proxmox-mcp server, not a Proxmox permission: do not try to work around it; ask the user if it should change.';
+
+/**
+ * Applies the cluster's policy to every request, curated or raw, after the read-only check and
+ * before anything leaves: deny rules, the allow-list, then a person's confirmation where a `confirm`
+ * rule matches and the client can ask (MCP elicitation). Clients that cannot ask get the request
+ * through; for them the tool annotations (destructiveHint) are what makes the client ask.
+ */
+export const policyGuard: RequestGuard = async ({ cluster, method, path, params, context }) => {
+  const policy = cluster.policy ?? DEFAULT_POLICY;
+  const facts = { cluster: cluster.name, method, path };
+  const verdict = evaluatePolicy(policy, method, path);
+  switch (verdict.verdict) {
+    case 'deny':
+      throw new ProxmoxRefusedError(
+        'REFUSED',
+        `Refused ${method} ${path} on cluster "${cluster.name}": denied by policy rule "${verdict.rule.text}" (${verdict.rule.source}). ${NOT_PVE}`,
+        facts,
+        verdict.rule.source,
+      );
+    case 'not-allowed':
+      throw new ProxmoxRefusedError(
+        'REFUSED',
+        `Refused ${method} ${path} on cluster "${cluster.name}": no rule of the allow-list ${verdict.source} matches it (allowed: ${policy.allow?.map((r) => `"${r.text}"`).join(', ') || 'nothing'}). ${NOT_PVE}`,
+        facts,
+        verdict.source,
+      );
+    case 'confirm': {
+      if (!context.confirm) return;
+      const answer = await context.confirm({
+        cluster: cluster.name,
+        method,
+        path,
+        params,
+        rule: verdict.rule.text,
+        ruleSource: verdict.rule.source,
+        toolName: context.toolName,
+      });
+      if (answer.confirmed) return;
+      throw new ProxmoxRefusedError(
+        'NOT_CONFIRMED',
+        `Not sent: ${method} ${path} on cluster "${cluster.name}" needs the user's confirmation (rule "${verdict.rule.text}", ${verdict.rule.source}) and ${answer.reason}. Nothing was sent to Proxmox. Do not retry on your own; ask the user whether they want it.`,
+        facts,
+        verdict.rule.source,
+      );
+    }
+    case 'ok':
+      return;
+  }
+};

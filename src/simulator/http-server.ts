@@ -1,0 +1,256 @@
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { errorAnswer, firstLine, handleApi, type ApiAnswer } from './api.js';
+import type { TokenStore } from './auth.js';
+import { ApiError } from './errors.js';
+import type { RecordedRequest } from './index.js';
+import { bodyKind, parseBody, parseUrlEncoded, uriUnescape } from './request-params.js';
+import type { Router } from './routes.js';
+import type { SimState } from './state.js';
+
+/**
+ * The HTTPS front end, modelled on pve-http-server's AnyEvent.pm: transport checks before anything else
+ * (method, chunked, size, body on GET), unauthenticated /pve-docs, the /api2/json envelope, PVE's headers,
+ * and the error text in the reason phrase. It also records every request and applies the test controls.
+ */
+const MAX_BODY = 512 * 1024; // $limit_max_post
+const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
+const APIDOC_PATH = '/pve-docs/api-viewer/apidoc.js';
+const GARBAGE = '<html><head><title>502 Bad Gateway</title></head><body>upstream sent garbage {"data":';
+
+export interface Controls {
+  latencyMs: number;
+  garbagePrefix: string | null;
+}
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  key: string;
+  cert: string;
+  state: SimState;
+  tokens: TokenStore;
+  router: Router;
+  apidoc: () => string;
+  authDelayMs: number;
+  requests: RecordedRequest[];
+  controls: Controls;
+}
+
+interface Answer {
+  status: number;
+  reason: string;
+  body: string;
+  contentType?: string;
+  /** Absolute time (ms) before which the answer must not leave: PVE delays auth failures. */
+  notBefore?: number;
+}
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A reason phrase Node accepts: one line, Latin-1 bytes (UTF-8 passes through as PVE's would). */
+function reasonPhrase(message: string): string {
+  return Buffer.from(firstLine(message), 'utf8')
+    .toString('latin1')
+    .replace(/[^\t\x20-\x7e\x80-\xff]/g, '?');
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) reject(new ApiError(501, 'for data too large'));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+  const version = o.state.version;
+
+  const sleep = (ms: number): Promise<void> =>
+    ms <= 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            resolve();
+          }, ms);
+          timers.add(timer);
+        });
+
+  /** Transport-level refusals carry their message as a plain-text body since PVE 8.3. */
+  const transportError = (status: number, message: string): Answer => ({
+    status,
+    reason: message,
+    body: version.errorMessageInBody ? message : '',
+    contentType: 'text/plain;charset=UTF-8',
+  });
+
+  const fromApi = (a: ApiAnswer, started: number): Answer => ({
+    status: a.status,
+    reason: a.reason,
+    body: a.payload === undefined ? '' : JSON.stringify(a.payload),
+    contentType: a.payload === undefined ? undefined : 'application/json;charset=UTF-8',
+    notBefore: a.authFailure ? started + o.authDelayMs : undefined,
+  });
+
+  async function produce(
+    req: IncomingMessage,
+    path: string,
+    query: string,
+    record: RecordedRequest,
+  ): Promise<Answer> {
+    const method = req.method ?? '';
+    if (!METHODS.has(method)) return transportError(501, `method '${method}' not available`);
+    if (/chunked/i.test(String(req.headers['transfer-encoding'] ?? ''))) {
+      return transportError(501, 'chunked transfer encoding not supported');
+    }
+    const length = Number(req.headers['content-length'] ?? 0) || 0;
+    if (length > MAX_BODY) return transportError(501, 'for data too large');
+    if ((method === 'GET' || method === 'DELETE') && length > 0) {
+      return transportError(501, `Unexpected content for method '${method}'`);
+    }
+    let text: string;
+    try {
+      text = await readBody(req);
+    } catch (err) {
+      return transportError(501, err instanceof ApiError ? err.message : 'for data too large');
+    }
+    record.body = text;
+
+    const api = /^\/api2(?:\/([^/]*))?(\/.*)?$/s.exec(path);
+    if (o.controls.garbagePrefix !== null) {
+      const rel = api?.[2] ?? '';
+      if (path.startsWith(o.controls.garbagePrefix) || (api && rel.startsWith(o.controls.garbagePrefix))) {
+        return { status: 200, reason: 'OK', body: GARBAGE, contentType: 'application/json;charset=UTF-8' };
+      }
+    }
+    if (path === APIDOC_PATH && method === 'GET') {
+      return {
+        status: 200,
+        reason: 'OK',
+        body: o.apidoc(),
+        contentType: 'application/javascript; charset=utf-8',
+      };
+    }
+    if (!api) return transportError(404, `no such file '${path}'`);
+    const [, format, relPath = '/'] = api;
+    if (!format) return transportError(501, 'no such uri');
+    if (format !== 'json') return transportError(501, `no formatter for uri ${relPath}, ${format}`);
+
+    const started = record.time;
+    try {
+      const body =
+        method === 'POST' || method === 'PUT' ? parseBody(bodyKind(req.headers['content-type']), text) : {};
+      const answer = handleApi(
+        {
+          method,
+          relPath,
+          query: parseUrlEncoded(query),
+          body,
+          authorization: req.headers.authorization,
+          cookie: req.headers.cookie,
+        },
+        o.state,
+        o.tokens,
+        o.router,
+      );
+      return fromApi(answer, started);
+    } catch (err) {
+      // Body decoding failures are answered after authentication would have been, like any API error.
+      return fromApi(errorAnswer(err, version), started);
+    }
+  }
+
+  function write(res: ServerResponse, a: Answer): void {
+    if (res.destroyed || res.headersSent) return;
+    res.statusCode = a.status;
+    res.statusMessage = reasonPhrase(a.reason);
+    res.setHeader('Server', 'pve-api-daemon/3.0');
+    res.setHeader('Cache-Control', 'max-age=0');
+    res.setHeader('Pragma', 'no-cache');
+    res.setHeader('Expires', new Date().toUTCString());
+    if (a.contentType && a.body !== '') res.setHeader('Content-Type', a.contentType);
+    res.setHeader('Content-Length', Buffer.byteLength(a.body));
+    // pve-http-server closes the connection after every error.
+    if (a.status >= 400) res.setHeader('Connection', 'close');
+    res.end(a.body);
+  }
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = uriUnescape(q < 0 ? url : url.slice(0, q));
+    const query = q < 0 ? '' : url.slice(q + 1);
+    const record: RecordedRequest = {
+      method: req.method ?? '',
+      path,
+      query: parseUrlEncoded(query),
+      headers: { ...req.headers },
+      body: '',
+      status: 0,
+      time: Date.now(),
+    };
+    o.requests.push(record);
+    let answer: Answer;
+    try {
+      answer = await produce(req, path, query, record);
+    } catch (err) {
+      answer = transportError(500, `internal error - ${String(err)}`);
+    }
+    record.status = answer.status;
+    await sleep(o.controls.latencyMs);
+    if (answer.notBefore !== undefined) await sleep(answer.notBefore - Date.now());
+    if (!closed) write(res, answer);
+  }
+
+  const server: Server = createServer({ key: o.key, cert: o.cert }, (req, res) => {
+    onRequest(req, res).catch(() => res.destroy());
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+  });
+  server.on('tlsClientError', () => undefined);
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    else socket.destroy();
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : o.port;
+      resolve({
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            closed = true;
+            for (const t of timers) clearTimeout(t);
+            timers.clear();
+            server.close(() => done());
+            for (const s of sockets) s.destroy();
+          }),
+      });
+    });
+  });
+}

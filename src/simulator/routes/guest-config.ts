@@ -1,0 +1,149 @@
+import { fail, paramError, permError } from '../errors.js';
+import type { ConfigValue, Guest, GuestType } from '../fleet.js';
+import { splitList } from '../formats.js';
+import { configDigest } from '../guest-status.js';
+import type { HandlerContext, RouteDef } from '../route-types.js';
+import { lxcConfigProps, optionPrivilege, qemuConfigProps } from './config-props.js';
+import { checkLock, loadGuest, rootOnly, startTask } from './helpers.js';
+import { nodeProp, vmidProp } from './props.js';
+
+/** Config updates: PUT (synchronous) for both guest types, POST (a qmconfig task) for VMs. */
+
+const NOT_OPTIONS = new Set(['node', 'vmid', 'digest', 'delete', 'skiplock', 'background_delay']);
+
+/**
+ * The checks update_vm_api makes before changing anything; returns the change to apply. Values keep the
+ * types PVE's config parser gives them (booleans and integers as numbers).
+ */
+function prepareUpdate(ctx: HandlerContext, g: Guest): () => void {
+  rootOnly(ctx, ['skiplock']);
+  const digest = ctx.params.str('digest');
+  if (digest !== undefined && digest !== configDigest(g)) {
+    throw fail('detected modified configuration - file changed by other user? Try again.');
+  }
+  const deletes = splitList(ctx.params.str('delete') ?? '');
+  const changes: Record<string, ConfigValue> = {};
+  for (const [key, value] of ctx.params.entries()) {
+    if (!NOT_OPTIONS.has(key)) changes[key] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  }
+  if (deletes.length === 0 && Object.keys(changes).length === 0) throw fail('no options specified');
+  for (const key of deletes) {
+    if (key in changes)
+      throw paramError({ delete: `you can't use '-${key}' and -delete ${key}' at the same time` });
+  }
+  for (const key of [...Object.keys(changes), ...deletes]) {
+    const priv = optionPrivilege[key] ?? 'VM.Config.Options';
+    if (!ctx.caller.privileges.has(`/vms/${g.vmid}`, priv)) throw permError(`/vms/${g.vmid}, ${priv}`);
+  }
+  checkLock(g);
+  return () => {
+    for (const key of deletes) delete g.config[key];
+    Object.assign(g.config, changes);
+  };
+}
+
+const vmParams = { node: nodeProp, vmid: vmidProp };
+const configPerms = (type: GuestType): RouteDef['permissions'] =>
+  type === 'qemu'
+    ? {
+        check: [
+          'perm',
+          '/vms/{vmid}',
+          [
+            'VM.Config.Disk',
+            'VM.Config.CDROM',
+            'VM.Config.CPU',
+            'VM.Config.Memory',
+            'VM.Config.Network',
+            'VM.Config.HWType',
+            'VM.Config.Options',
+            'VM.Config.Cloudinit',
+          ],
+          'any',
+          1,
+        ],
+      }
+    : {
+        check: [
+          'perm',
+          '/vms/{vmid}',
+          ['VM.Config.Disk', 'VM.Config.CPU', 'VM.Config.Memory', 'VM.Config.Network', 'VM.Config.Options'],
+          'any',
+          1,
+        ],
+        description: 'non-volume mount points in rootfs and mp[n] are restricted to root@pam',
+      };
+
+export const guestConfigRoutes: RouteDef[] = [
+  {
+    method: 'POST',
+    path: '/nodes/{node}/qemu/{vmid}/config',
+    name: 'update_vm_async',
+    description: 'Set virtual machine options (asynchronous API).',
+    proxyto: 'node',
+    protected: 1,
+    permissions: configPerms('qemu'),
+    parameters: {
+      additionalProperties: 0,
+      properties: {
+        ...qemuConfigProps,
+        ...vmParams,
+        background_delay: {
+          description:
+            "Time to wait for the task to finish. We return 'null' if the task finish within that time.",
+          maximum: 30,
+          minimum: 1,
+          optional: 1,
+          type: 'integer',
+          typetext: '<integer> (1 - 30)',
+        },
+      },
+    },
+    returns: { optional: 1, type: 'string' },
+    handler: (ctx) => {
+      const g = loadGuest(ctx, 'qemu');
+      const apply = prepareUpdate(ctx, g);
+      const delayMs = (ctx.params.int('background_delay') ?? 0) * 1000;
+      const finishesInTime = delayMs > 0 && delayMs >= ctx.state.tasks.defaultDuration;
+      // A task that would finish within background_delay: PVE waits and answers null.
+      const upid = startTask(ctx, {
+        type: 'qmconfig',
+        id: String(g.vmid),
+        onSuccess: apply,
+        durationMs: finishesInTime ? 0 : undefined,
+      });
+      return finishesInTime ? null : upid;
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/nodes/{node}/qemu/{vmid}/config',
+    name: 'update_vm',
+    description:
+      'Set virtual machine options (synchronous API) - You should consider using the POST method instead for any actions involving hotplug or storage allocation.',
+    proxyto: 'node',
+    protected: 1,
+    permissions: configPerms('qemu'),
+    parameters: { additionalProperties: 0, properties: { ...qemuConfigProps, ...vmParams } },
+    returns: { type: 'null' },
+    handler: (ctx) => {
+      prepareUpdate(ctx, loadGuest(ctx, 'qemu'))();
+      return null;
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/nodes/{node}/lxc/{vmid}/config',
+    name: 'update_vm',
+    description: 'Set container options.',
+    proxyto: 'node',
+    protected: 1,
+    permissions: configPerms('lxc'),
+    parameters: { additionalProperties: 0, properties: { ...lxcConfigProps, ...vmParams } },
+    returns: { type: 'null' },
+    handler: (ctx) => {
+      prepareUpdate(ctx, loadGuest(ctx, 'lxc'))();
+      return null;
+    },
+  },
+];

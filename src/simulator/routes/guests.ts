@@ -1,0 +1,186 @@
+import type { GuestType } from '../fleet.js';
+import { guestConfig, guestCurrentStatus, guestListEntry } from '../guest-status.js';
+import type { PveProperty, RouteDef } from '../route-types.js';
+import { directoryIndex, loadGuest } from './helpers.js';
+import { indexReturns, nodeProp, vmidProp } from './props.js';
+
+/** Per-node guest lists, guest directory indexes, status/current and config (read side). */
+
+const opt = (type: PveProperty['type']): PveProperty => ({ optional: 1, type });
+
+/** The status fields both guest types share (vmstatus_return_properties), descriptions trimmed. */
+const statusProps: Record<string, PveProperty> = {
+  cpu: opt('number'),
+  cpus: opt('number'),
+  diskread: opt('integer'),
+  diskwrite: opt('integer'),
+  lock: opt('string'),
+  maxdisk: opt('integer'),
+  maxmem: opt('integer'),
+  mem: opt('integer'),
+  name: opt('string'),
+  netin: opt('integer'),
+  netout: opt('integer'),
+  pid: opt('integer'),
+  status: { enum: ['stopped', 'running'], type: 'string' },
+  tags: opt('string'),
+  template: { default: 0, optional: 1, type: 'boolean' },
+  uptime: opt('integer'),
+  vmid: { format: 'pve-vmid', maximum: 999999999, minimum: 100, type: 'integer' },
+};
+
+const typeProps: Record<GuestType, Record<string, PveProperty>> = {
+  qemu: {
+    memhost: opt('integer'),
+    qmpstatus: opt('string'),
+    'running-machine': opt('string'),
+    'running-qemu': opt('string'),
+  },
+  lxc: { disk: { minimum: 0, optional: 1, type: 'integer' }, maxswap: opt('integer') },
+};
+
+const vmPath = (type: GuestType): string => `/nodes/{node}/${type}/{vmid}`;
+
+function routesFor(type: GuestType): RouteDef[] {
+  const vmParams = { additionalProperties: 0 as const, properties: { node: nodeProp, vmid: vmidProp } };
+  const exists = (ctx: Parameters<typeof loadGuest>[0]): void => void loadGuest(ctx, type);
+  return [
+    {
+      method: 'GET',
+      path: `/nodes/{node}/${type}`,
+      name: 'vmlist',
+      description: type === 'qemu' ? 'Virtual machine index (per node).' : 'LXC container index (per node).',
+      proxyto: 'node',
+      protected: 1,
+      permissions: {
+        description:
+          type === 'qemu'
+            ? 'Only list VMs where you have VM.Audit permissions on /vms/<vmid>.'
+            : 'Only list CTs where you have VM.Audit permission on /vms/<vmid>.',
+        user: 'all',
+      },
+      parameters: {
+        additionalProperties: 0,
+        properties:
+          type === 'qemu'
+            ? {
+                full: {
+                  description: 'Determine the full status of active VMs.',
+                  optional: 1,
+                  type: 'boolean',
+                  typetext: '<boolean>',
+                },
+                node: nodeProp,
+              }
+            : { node: nodeProp },
+      },
+      returns: {
+        items: { properties: { ...statusProps, ...typeProps[type] }, type: 'object' },
+        links: [{ href: '{vmid}', rel: 'child' }],
+        type: 'array',
+      },
+      // Silently filtered: guests without VM.Audit are simply not listed.
+      handler: ({ params, state, caller }) =>
+        state.fleet
+          .guestsOn(params.str('node') ?? '', type)
+          .filter((g) => caller.privileges.has(`/vms/${g.vmid}`, 'VM.Audit'))
+          .map((g) => guestListEntry(g, state, params.bool('full'))),
+    },
+    {
+      method: 'GET',
+      path: vmPath(type),
+      name: 'vmdiridx',
+      description: 'Directory index',
+      proxyto: 'node',
+      permissions: { user: 'all' },
+      parameters: vmParams,
+      returns: indexReturns('subdir', true),
+      handler: directoryIndex(exists),
+    },
+    {
+      method: 'GET',
+      path: `${vmPath(type)}/status`,
+      name: 'vmcmdidx',
+      description: 'Directory index',
+      proxyto: 'node',
+      permissions: { user: 'all' },
+      parameters: vmParams,
+      returns: indexReturns('subdir', true),
+      handler: directoryIndex(exists),
+    },
+    {
+      method: 'GET',
+      path: `${vmPath(type)}/status/current`,
+      name: 'vm_status',
+      description: 'Get virtual machine status.',
+      proxyto: 'node',
+      protected: 1,
+      permissions: { check: ['perm', '/vms/{vmid}', ['VM.Audit']] },
+      parameters: vmParams,
+      returns: {
+        properties: {
+          ...statusProps,
+          ...typeProps[type],
+          ha: { type: 'object' },
+          ...(type === 'qemu'
+            ? {
+                agent: opt('boolean'),
+                clipboard: { enum: ['vnc'], optional: 1, type: 'string' },
+                spice: opt('boolean'),
+              }
+            : {}),
+        },
+        type: 'object',
+      },
+      handler: (ctx) => guestCurrentStatus(loadGuest(ctx, type), ctx.state),
+    },
+    {
+      method: 'GET',
+      path: `${vmPath(type)}/config`,
+      name: 'vm_config',
+      description:
+        type === 'qemu'
+          ? "Get the virtual machine configuration with pending configuration changes applied. Set the 'current' parameter to get the current configuration instead."
+          : 'Get container configuration.',
+      proxyto: 'node',
+      permissions: { check: ['perm', '/vms/{vmid}', ['VM.Audit']] },
+      parameters: {
+        additionalProperties: 0,
+        properties: {
+          current: {
+            default: 0,
+            description: 'Get current values (instead of pending values).',
+            optional: 1,
+            type: 'boolean',
+            typetext: '<boolean>',
+          },
+          node: nodeProp,
+          snapshot: {
+            description: 'Fetch config values from given snapshot.',
+            format: 'pve-configid',
+            maxLength: 40,
+            optional: 1,
+            type: 'string',
+            typetext: '<string>',
+          },
+          vmid: vmidProp,
+        },
+      },
+      returns: {
+        ...(type === 'qemu' ? { description: 'The VM configuration.' } : {}),
+        properties: {
+          digest: {
+            description:
+              'SHA1 digest of configuration file. This can be used to prevent concurrent modifications.',
+            type: 'string',
+          },
+        },
+        type: 'object',
+      },
+      // The simulator has no pending changes, so 'current' changes nothing.
+      handler: (ctx) => guestConfig(loadGuest(ctx, type), ctx.state, ctx.params.str('snapshot')),
+    },
+  ];
+}
+
+export const guestRoutes: RouteDef[] = [...routesFor('qemu'), ...routesFor('lxc')];

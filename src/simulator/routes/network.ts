@@ -1,0 +1,186 @@
+import type { NodeState } from '../fleet.js';
+import type { RouteDef } from '../route-types.js';
+import { nodeProp } from './props.js';
+
+/** /nodes/{node}/network: a two-NIC node with a VLAN-aware bridge, a storage network and a VLAN. */
+
+function network(n: NodeState): Array<Record<string, string | number | string[] | null>> {
+  const host = n.ip.split('.').pop() ?? '11';
+  return [
+    {
+      iface: 'eno1',
+      type: 'eth',
+      method: 'manual',
+      method6: 'manual',
+      families: ['inet'],
+      active: 1,
+      exists: 1,
+      priority: 3,
+    },
+    {
+      iface: 'eno2',
+      type: 'eth',
+      method: 'manual',
+      method6: 'manual',
+      families: ['inet'],
+      active: 1,
+      exists: 1,
+      priority: 4,
+    },
+    {
+      iface: 'vmbr0',
+      type: 'bridge',
+      method: 'static',
+      method6: 'static',
+      families: ['inet', 'inet6'],
+      active: 1,
+      autostart: 1,
+      address: n.ip,
+      netmask: '24',
+      cidr: `${n.ip}/24`,
+      gateway: '192.168.10.1',
+      address6: `fd00:10::${host}`,
+      netmask6: '64',
+      cidr6: `fd00:10::${host}/64`,
+      bridge_ports: 'eno1',
+      bridge_stp: 'off',
+      bridge_fd: '0',
+      bridge_vlan_aware: 1,
+      bridge_vids: '2-4094',
+      priority: 5,
+    },
+    {
+      iface: 'vmbr1',
+      type: 'bridge',
+      method: 'static',
+      method6: 'manual',
+      families: ['inet'],
+      active: 1,
+      autostart: 1,
+      address: `10.10.10.${host}`,
+      netmask: '24',
+      cidr: `10.10.10.${host}/24`,
+      bridge_ports: 'eno2',
+      bridge_stp: 'off',
+      bridge_fd: '0',
+      comments: 'storage network\n',
+      mtu: '9000',
+      priority: 6,
+    },
+    {
+      iface: 'vmbr0.20',
+      type: 'vlan',
+      method: 'static',
+      method6: 'static',
+      families: ['inet', 'inet6'],
+      active: 1,
+      autostart: 1,
+      address: `10.20.0.${host}`,
+      netmask: '24',
+      cidr: `10.20.0.${host}/24`,
+      address6: `fd00:20::${host}`,
+      netmask6: '64',
+      cidr6: `fd00:20::${host}/64`,
+      'vlan-id': '20',
+      'vlan-raw-device': 'vmbr0',
+      // Recorded PVE output has an explicit null here (an undef the parser set for a VLAN device).
+      exists: null,
+      comments: 'management VLAN\n',
+      priority: 7,
+    },
+  ];
+}
+
+export const networkRoutes: RouteDef[] = [
+  {
+    method: 'GET',
+    path: '/nodes/{node}/network',
+    name: 'index',
+    description: 'List available networks',
+    proxyto: 'node',
+    permissions: { user: 'all' },
+    parameters: {
+      additionalProperties: 0,
+      properties: {
+        node: nodeProp,
+        type: {
+          description: 'Only list specific interface types.',
+          enum: [
+            'bridge',
+            'bond',
+            'eth',
+            'alias',
+            'vlan',
+            'fabric',
+            'OVSBridge',
+            'OVSBond',
+            'OVSPort',
+            'OVSIntPort',
+            'vnet',
+            'any_bridge',
+            'any_local_bridge',
+            'include_sdn',
+          ],
+          optional: 1,
+          type: 'string',
+        },
+      },
+    },
+    returns: {
+      items: {
+        properties: {
+          active: { optional: 1, type: 'boolean' },
+          address: { format: 'ipv4', optional: 1, requires: 'netmask', type: 'string' },
+          address6: { format: 'ipv6', optional: 1, requires: 'netmask6', type: 'string' },
+          autostart: { optional: 1, type: 'boolean' },
+          bridge_ports: { format: 'pve-iface-list', optional: 1, type: 'string' },
+          bridge_vids: { format: 'pve-vlan-id-or-range-list', optional: 1, type: 'string' },
+          bridge_vlan_aware: { optional: 1, type: 'boolean' },
+          cidr: { format: 'CIDRv4', optional: 1, type: 'string' },
+          cidr6: { format: 'CIDRv6', optional: 1, type: 'string' },
+          comments: { optional: 1, type: 'string' },
+          exists: { optional: 1, type: 'boolean' },
+          families: { items: { enum: ['inet', 'inet6'], type: 'string' }, optional: 1, type: 'array' },
+          gateway: { format: 'ipv4', optional: 1, type: 'string' },
+          iface: { format: 'pve-iface', maxLength: 20, minLength: 2, type: 'string' },
+          method: { enum: ['loopback', 'dhcp', 'manual', 'static', 'auto'], optional: 1, type: 'string' },
+          method6: { enum: ['loopback', 'dhcp', 'manual', 'static', 'auto'], optional: 1, type: 'string' },
+          mtu: { maximum: 65520, minimum: 1280, optional: 1, type: 'integer' },
+          netmask: { format: 'ipv4mask', optional: 1, requires: 'address', type: 'string' },
+          netmask6: { maximum: 128, minimum: 0, optional: 1, requires: 'address6', type: 'integer' },
+          priority: { optional: 1, type: 'integer' },
+          'vlan-id': { maximum: 4094, minimum: 1, optional: 1, type: 'integer' },
+          'vlan-raw-device': { format: 'pve-iface', optional: 1, type: 'string' },
+          type: {
+            enum: [
+              'bridge',
+              'bond',
+              'eth',
+              'alias',
+              'vlan',
+              'fabric',
+              'OVSBridge',
+              'OVSBond',
+              'OVSPort',
+              'OVSIntPort',
+              'vnet',
+              'unknown',
+            ],
+            type: 'string',
+          },
+        },
+        type: 'object',
+      },
+      links: [{ href: '{iface}', rel: 'child' }],
+      type: 'array',
+    },
+    handler: ({ params, state }) => {
+      const type = params.str('type');
+      const bridges = type === 'any_bridge' || type === 'any_local_bridge';
+      return network(state.fleet.nodes.get(params.str('node') ?? '') as NodeState).filter(
+        (i) =>
+          type === undefined || type === 'include_sdn' || i.type === type || (bridges && i.type === 'bridge'),
+      );
+    },
+  },
+];

@@ -1,0 +1,174 @@
+import { fail } from '../errors.js';
+import type { GuestType } from '../fleet.js';
+import type { PveProperty, RouteDef } from '../route-types.js';
+import { loadGuest } from './helpers.js';
+import { indexReturns, nodeProp, snapnameProp, vmidProp } from './props.js';
+import { create, listSnapshots, remove, rollback } from './snapshot-ops.js';
+
+/** Snapshot routes for both guest types; the operations live in snapshot-ops.ts. */
+
+const taskReturns: PveProperty = { description: 'the task ID.', type: 'string' };
+
+function routesFor(type: GuestType): RouteDef[] {
+  const base = `/nodes/{node}/${type}/{vmid}/snapshot`;
+  const what = type === 'qemu' ? 'VM' : 'LXC';
+  const vmParams = { node: nodeProp, vmid: vmidProp };
+  const snapParams = { node: nodeProp, snapname: snapnameProp, vmid: vmidProp };
+  return [
+    {
+      method: 'GET',
+      path: base,
+      name: type === 'qemu' ? 'snapshot_list' : 'list',
+      description: 'List all snapshots.',
+      proxyto: 'node',
+      protected: 1,
+      permissions: { check: ['perm', '/vms/{vmid}', ['VM.Audit']] },
+      parameters: { additionalProperties: 0, properties: vmParams },
+      returns: {
+        items: {
+          properties: {
+            description: { description: 'Snapshot description.', type: 'string' },
+            name: {
+              description: "Snapshot identifier. Value 'current' identifies the current VM.",
+              type: 'string',
+            },
+            parent: { description: 'Parent snapshot identifier.', optional: 1, type: 'string' },
+            snaptime: {
+              description: 'Snapshot creation time',
+              optional: 1,
+              renderer: 'timestamp',
+              type: 'integer',
+            },
+            ...(type === 'qemu'
+              ? { vmstate: { description: 'Snapshot includes RAM.', optional: 1, type: 'boolean' } }
+              : {}),
+          },
+          type: 'object',
+        },
+        links: [{ href: '{name}', rel: 'child' }],
+        type: 'array',
+      },
+      handler: (ctx) => listSnapshots(loadGuest(ctx, type)),
+    },
+    {
+      method: 'POST',
+      path: base,
+      name: 'snapshot',
+      description: type === 'qemu' ? 'Snapshot a VM.' : 'Snapshot a container.',
+      proxyto: 'node',
+      protected: 1,
+      permissions: { check: ['perm', '/vms/{vmid}', ['VM.Snapshot']] },
+      parameters: {
+        additionalProperties: 0,
+        properties: {
+          description: {
+            description: 'A textual description or comment.',
+            optional: 1,
+            type: 'string',
+            typetext: '<string>',
+          },
+          ...snapParams,
+          ...(type === 'qemu'
+            ? {
+                vmstate: {
+                  description: 'Save the vmstate',
+                  optional: 1,
+                  type: 'boolean',
+                  typetext: '<boolean>',
+                },
+              }
+            : {}),
+        },
+      },
+      returns: taskReturns,
+      handler: (ctx) => create(ctx, loadGuest(ctx, type)),
+    },
+    {
+      method: 'GET',
+      path: `${base}/{snapname}`,
+      name: 'snapshot_cmd_idx',
+      description: '',
+      permissions: { user: 'all' },
+      parameters: { additionalProperties: 0, properties: snapParams },
+      returns: indexReturns('cmd'),
+      handler: () => [{ cmd: 'rollback' }, { cmd: 'config' }],
+    },
+    {
+      method: 'DELETE',
+      path: `${base}/{snapname}`,
+      name: 'delsnapshot',
+      description: `Delete a ${what} snapshot.`,
+      proxyto: 'node',
+      protected: 1,
+      permissions: { check: ['perm', '/vms/{vmid}', ['VM.Snapshot']] },
+      parameters: {
+        additionalProperties: 0,
+        properties: {
+          force: {
+            description: 'For removal from config file, even if removing disk snapshots fails.',
+            optional: 1,
+            type: 'boolean',
+            typetext: '<boolean>',
+          },
+          ...snapParams,
+        },
+      },
+      returns: taskReturns,
+      handler: (ctx) => remove(ctx, loadGuest(ctx, type)),
+    },
+    {
+      method: 'POST',
+      path: `${base}/{snapname}/rollback`,
+      name: 'rollback',
+      description: `Rollback ${what} state to specified snapshot.`,
+      proxyto: 'node',
+      protected: 1,
+      permissions: { check: ['perm', '/vms/{vmid}', ['VM.Snapshot', 'VM.Snapshot.Rollback'], 'any', 1] },
+      parameters: {
+        additionalProperties: 0,
+        properties: {
+          ...snapParams,
+          start: {
+            default: 0,
+            description:
+              type === 'qemu'
+                ? 'Whether the VM should get started after rolling back successfully. (Note: VMs will be automatically started if the snapshot includes RAM.)'
+                : 'Whether the container should get started after rolling back successfully',
+            optional: 1,
+            type: 'boolean',
+            typetext: '<boolean>',
+          },
+        },
+      },
+      returns: taskReturns,
+      handler: (ctx) => rollback(ctx, loadGuest(ctx, type)),
+    },
+    {
+      method: 'GET',
+      path: `${base}/{snapname}/config`,
+      name: 'get_snapshot_config',
+      description: 'Get snapshot configuration',
+      proxyto: 'node',
+      permissions: {
+        check: ['perm', '/vms/{vmid}', ['VM.Snapshot', 'VM.Snapshot.Rollback', 'VM.Audit'], 'any', 1],
+      },
+      parameters: { additionalProperties: 0, properties: snapParams },
+      returns: { type: 'object' },
+      handler: (ctx) => {
+        const g = loadGuest(ctx, type);
+        const name = ctx.params.str('snapname') ?? '';
+        const snap = g.snapshots.find((s) => s.name === name);
+        if (!snap) throw fail(`snapshot '${name}' does not exist`);
+        return {
+          ...snap.config,
+          description: snap.description,
+          snaptime: snap.snaptime,
+          ...(snap.parent === undefined ? {} : { parent: snap.parent }),
+          ...(g.type === 'qemu' && snap.vmstate ? { vmstate: 1 } : {}),
+        };
+      },
+    },
+  ];
+}
+
+export const snapshotRoutes: RouteDef[] = [...routesFor('qemu'), ...routesFor('lxc')];

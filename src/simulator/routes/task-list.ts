@@ -1,0 +1,179 @@
+import { Reply, type RouteDef } from '../route-types.js';
+import type { Task } from '../tasks.js';
+import { nodeProp } from './props.js';
+
+/** GET /nodes/{node}/tasks and the task-list row shared with /cluster/tasks (PVE/API2/Tasks.pm). */
+
+/** A token's tasks carry 'user@realm!token'; the API splits it into user and tokenid. */
+export function splitUser(user: string): { user: string; tokenid?: string } {
+  const m = /^(.+)!([^!]+)$/.exec(user);
+  return m ? { user: m[1] ?? user, tokenid: m[2] } : { user };
+}
+
+/** One row of a task list. Running tasks have no endtime; the node list marks them RUNNING. */
+export function taskListItem(t: Task, markRunning: boolean): Record<string, string | number> {
+  const item: Record<string, string | number> = {
+    upid: t.upid,
+    node: t.node,
+    pid: t.pid,
+    pstart: t.pstart,
+    starttime: t.starttime,
+    type: t.type,
+    id: t.id,
+    ...splitUser(t.user),
+  };
+  if (t.done) {
+    item.endtime = t.endtime ?? t.starttime;
+    item.status = t.exitstatus ?? 'OK';
+  } else if (markRunning) {
+    item.status = 'RUNNING';
+  }
+  return item;
+}
+
+function statusClass(t: Task): string {
+  if (!t.done) return 'running';
+  if (t.exitstatus === 'OK') return 'ok';
+  return /^WARNINGS: \d+$/.test(t.exitstatus ?? '') ? 'warning' : 'error';
+}
+
+export const taskListRoutes: RouteDef[] = [
+  {
+    method: 'GET',
+    path: '/nodes/{node}/tasks',
+    name: 'node_tasks',
+    description: 'Read task list for one node (finished tasks).',
+    proxyto: 'node',
+    permissions: {
+      description:
+        "List task associated with the current user, or all task the user has 'Sys.Audit' permissions on /nodes/<node> (the <node> the task runs on).",
+      user: 'all',
+    },
+    parameters: {
+      additionalProperties: 0,
+      properties: {
+        errors: {
+          default: 0,
+          description: 'Only list tasks with a status of ERROR.',
+          optional: 1,
+          type: 'boolean',
+          typetext: '<boolean>',
+        },
+        limit: {
+          default: 50,
+          description: 'Only list this number of tasks.',
+          minimum: 0,
+          optional: 1,
+          type: 'integer',
+          typetext: '<integer> (0 - N)',
+        },
+        node: nodeProp,
+        since: {
+          description: 'Only list tasks since this UNIX epoch.',
+          optional: 1,
+          type: 'integer',
+          typetext: '<integer>',
+        },
+        source: {
+          default: 'archive',
+          description: 'List archived, active or all tasks.',
+          enum: ['archive', 'active', 'all'],
+          optional: 1,
+          type: 'string',
+        },
+        start: {
+          default: 0,
+          description: 'List tasks beginning from this offset.',
+          minimum: 0,
+          optional: 1,
+          type: 'integer',
+          typetext: '<integer> (0 - N)',
+        },
+        statusfilter: {
+          description: 'List of Task States that should be returned.',
+          format: 'pve-task-status-type-list',
+          optional: 1,
+          type: 'string',
+          typetext: '<string>',
+        },
+        typefilter: {
+          description: 'Only list tasks of this type (e.g., vzstart, vzdump).',
+          optional: 1,
+          type: 'string',
+          typetext: '<string>',
+        },
+        until: {
+          description: 'Only list tasks until this UNIX epoch.',
+          optional: 1,
+          type: 'integer',
+          typetext: '<integer>',
+        },
+        userfilter: {
+          description: 'Only list tasks from this user.',
+          optional: 1,
+          type: 'string',
+          typetext: '<string>',
+        },
+        vmid: {
+          description: 'Only list tasks for this VM.',
+          format: 'pve-vmid',
+          maximum: 999999999,
+          minimum: 100,
+          optional: 1,
+          type: 'integer',
+          typetext: '<integer> (100 - 999999999)',
+        },
+      },
+    },
+    returns: {
+      items: {
+        properties: {
+          endtime: { optional: 1, renderer: 'timestamp', title: 'Endtime', type: 'integer' },
+          id: { title: 'ID', type: 'string' },
+          node: { title: 'Node', type: 'string' },
+          pid: { title: 'PID', type: 'integer' },
+          pstart: { type: 'integer' },
+          starttime: { renderer: 'timestamp', title: 'Starttime', type: 'integer' },
+          status: { optional: 1, title: 'Status', type: 'string' },
+          type: { title: 'Type', type: 'string' },
+          upid: { title: 'UPID', type: 'string' },
+          user: { title: 'User', type: 'string' },
+        },
+        type: 'object',
+      },
+      links: [{ href: '{upid}', rel: 'child' }],
+      type: 'array',
+    },
+    handler: ({ params, state, caller }) => {
+      const node = params.str('node') ?? '';
+      const audit = caller.privileges.has(`/nodes/${node}`, 'Sys.Audit');
+      const source = params.str('source') ?? 'archive';
+      const userfilter = params.str('userfilter')?.toLowerCase();
+      const statuses = params
+        .str('statusfilter')
+        ?.split(/[,;\s]+/)
+        .map((s) => s.toLowerCase());
+      const vmid = params.str('vmid');
+      const rows = state.tasks
+        .all()
+        .filter((t) => t.node === node && (audit || t.user === caller.authid))
+        .filter((t) => (source === 'archive' ? t.done : source === 'active' ? !t.done : true))
+        .filter((t) => !params.bool('errors') || (t.done && t.exitstatus !== 'OK'))
+        .filter((t) => params.str('typefilter') === undefined || t.type === params.str('typefilter'))
+        .filter((t) => userfilter === undefined || t.user.toLowerCase().includes(userfilter))
+        .filter((t) => vmid === undefined || t.id === vmid)
+        .filter(
+          (t) =>
+            t.starttime >= (params.int('since') ?? 0) && t.starttime <= (params.int('until') ?? Infinity),
+        )
+        .filter((t) => statuses === undefined || statuses.includes(statusClass(t)))
+        .sort((a, b) => b.starttime - a.starttime || b.pid - a.pid);
+      const start = params.int('start') ?? 0;
+      const limit = params.int('limit') ?? 50;
+      return new Reply(
+        rows.slice(start, start + limit).map((t) => taskListItem(t, true)),
+        rows.length,
+      );
+    },
+  },
+];

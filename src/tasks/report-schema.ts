@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** The structured form of a task report (TaskReport plus the wait fields), shared by the tools. */
+export const taskReportSchema = z.object({
+  upid: z.string(),
+  node: z.string(),
+  type: z.string(),
+  id: z.string(),
+  user: z.string(),
+  status: z.enum(['running', 'stopped']),
+  exitstatus: z.string().optional(),
+  ok: z.boolean().optional(),
+  starttime: z.number(),
+  endtime: z.number().optional(),
+  duration_s: z.number().optional(),
+  log: z.array(z.object({ n: z.number(), t: z.string() })),
+  log_total: z.number().optional(),
+  waited_s: z.number().optional(),
+  timed_out: z.boolean().optional(),
+});

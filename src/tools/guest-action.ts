@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { renderTask, taskFailed } from '../tasks/render.js';
+import { taskReportSchema } from '../tasks/report-schema.js';
+import { isUpid } from '../tasks/upid.js';
+import { waitForTask } from '../tasks/wait.js';
+import { vmid, waitField } from './fields.js';
+import { findGuest, guestLabel } from './guest-lookup.js';
+import { defineTool } from './types.js';
+
+const ACTIONS = ['start', 'shutdown', 'stop', 'reboot', 'suspend', 'resume'] as const;
+
+/** What each action does, in the words the model needs to choose between them. */
+const MEANING: Record<(typeof ACTIONS)[number], string> = {
+  start: 'boots it',
+  shutdown: 'asks the OS to power off cleanly (ACPI / init)',
+  stop: 'cuts power at once, like pulling the plug (unsaved data is lost)',
+  reboot: 'asks the OS to restart cleanly',
+  suspend: 'pauses it in memory (VM) or freezes it (container)',
+  resume: 'continues a suspended guest',
+};
+
+export const guestAction = defineTool({
+  name: 'guest_action',
+  title: 'Start, stop, shut down, reboot, suspend or resume a guest',
+  description: `Changes the power state of a VM or container by VMID; the node and type are looked up. Actions: ${ACTIONS.map((a) => `${a} ${MEANING[a]}`).join('; ')}. Prefer shutdown over stop. By default it waits up to 60 s for the task and reports its outcome (PVE's exit status and log); a failed task is an error result. With wait 0 it returns the task UPID at once; get_task follows it. stop may need the user's confirmation.`,
+  input: {
+    vmid,
+    action: z.enum(ACTIONS).describe('start, shutdown, stop, reboot, suspend or resume'),
+    wait: waitField(60),
+  },
+  output: z.object({
+    cluster: z.string(),
+    vmid: z.number(),
+    type: z.enum(['qemu', 'lxc']),
+    node: z.string(),
+    name: z.string().optional(),
+    action: z.enum(ACTIONS),
+    upid: z.string().optional(),
+    task: taskReportSchema.optional(),
+  }),
+  // One tool for every action, so the annotations are those of the most drastic one (stop).
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  cluster: 'single',
+  async handler(args, ctx) {
+    const opts = { signal: ctx.signal, context: ctx.requestContext };
+    const guest = await findGuest(ctx.cluster, args.vmid, opts);
+    const label = guestLabel(guest);
+    const data = await ctx.cluster.client.request<unknown>(
+      'POST',
+      `/nodes/${guest.node}/${guest.type}/${guest.vmid}/status/${args.action}`,
+      {},
+      opts,
+    );
+    const upid = isUpid(data) ? data : undefined;
+    const base = {
+      cluster: ctx.cluster.name,
+      vmid: guest.vmid,
+      type: guest.type,
+      node: guest.node,
+      ...(guest.name ? { name: String(guest.name) } : {}),
+      action: args.action,
+      ...(upid ? { upid } : {}),
+    };
+    if (!upid) return { structured: base, text: `${args.action} sent to ${label} on node ${guest.node}.` };
+    if (args.wait === 0) {
+      return {
+        structured: base,
+        text: `${args.action} of ${label} on node ${guest.node} started as task ${upid}. Call get_task with this upid (wait_seconds to wait) to learn how it ended.`,
+      };
+    }
+    const task = await waitForTask(ctx.cluster.client, upid, {
+      ...opts,
+      waitSeconds: args.wait,
+      onProgress: (p, total, message) => ctx.progress(p, total, `${args.action} ${label}: ${message}`),
+    });
+    return {
+      structured: { ...base, task },
+      text: `${args.action} of ${label}:\n${renderTask(task, ctx.cluster.name)}`,
+      ...(taskFailed(task) ? { isError: true } : {}),
+    };
+  },
+});

@@ -1,0 +1,239 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { Logger } from '../../logger.js';
+import { formatBytes, readJsonBody } from './body.js';
+import type { HttpContext } from './context.js';
+import { InflightCounter } from './inflight.js';
+import { openSseStream, postSseMessage } from './legacy-sse.js';
+import { INTERNAL_ERROR, PARSE_ERROR, SERVER_ERROR, sendError, sendJson } from './respond.js';
+import { bearerChecker, checkHost, checkOrigin, corsHeaders, isLoopbackAddress } from './security.js';
+import { SessionRegistry, shortId } from './sessions.js';
+import { assertSafeBind, type HttpSettings } from './settings.js';
+import { handleStreamable } from './streamable.js';
+
+export interface HttpServerOptions {
+  settings: HttpSettings;
+  /** The shared server factory: `() => createServer(deps)`. */
+  createServer: () => Server;
+  logger: Logger;
+  version: string;
+}
+
+export interface HttpServerHandle {
+  /** Base URL actually bound, e.g. `http://127.0.0.1:8000` (the real port when 0 was asked for). */
+  url: string;
+  sessions(): number;
+  /** Graceful: stop accepting, let calls in flight finish (bounded), close sessions and sockets. */
+  close(): Promise<void>;
+}
+
+export class ListenError extends Error {
+  constructor(host: string, port: number, cause: NodeJS.ErrnoException) {
+    const why: Record<string, string> = {
+      EADDRINUSE: 'the port is in use; choose another with --port or MCP_PORT',
+      EADDRNOTAVAIL: 'no network interface of this machine has that address',
+      EACCES: 'permission denied (ports below 1024 need privileges)',
+      ENOTFOUND: 'the host name does not resolve',
+    };
+    super(
+      `cannot listen on ${host}:${port}: ${cause.code ?? cause.message}${why[cause.code ?? ''] ? ` (${why[cause.code ?? '']})` : ''}`,
+    );
+    this.name = 'ListenError';
+  }
+}
+
+const ENDPOINTS = ['/mcp', '/sse', '/messages'];
+const ENDPOINT_LIST = '/mcp (Streamable HTTP), /sse and /messages (legacy SSE), /healthz';
+
+export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServerHandle> {
+  const { settings, logger } = opts;
+  assertSafeBind(settings);
+  announceSecurity(settings, logger);
+  const ctx: HttpContext = {
+    settings,
+    createServer: opts.createServer,
+    sessions: new SessionRegistry({
+      maxSessions: settings.maxSessions,
+      idleMs: settings.sessionIdleMs,
+      logger,
+    }),
+    inflight: new InflightCounter(),
+    ephemeral: new Set(),
+    logger,
+  };
+  const checkBearer = bearerChecker(settings.authToken);
+  let draining = false;
+
+  const methodsOf = (path: string): string[] =>
+    path === '/mcp'
+      ? settings.stateless
+        ? ['POST']
+        : ['GET', 'POST', 'DELETE']
+      : path === '/sse'
+        ? ['GET']
+        : ['POST'];
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (path === '/healthz') {
+      if (method !== 'GET' && method !== 'HEAD')
+        return sendError(res, 405, SERVER_ERROR, 'Method Not Allowed', { allow: 'GET, HEAD' });
+      return sendJson(res, draining ? 503 : 200, {
+        status: draining ? 'shutting_down' : 'ok',
+        version: opts.version,
+        mode: settings.stateless ? 'stateless' : 'stateful',
+        sessions: ctx.sessions.size,
+        inflight: ctx.inflight.size,
+      });
+    }
+    if (!ENDPOINTS.includes(path))
+      return sendError(res, 404, SERVER_ERROR, `Not Found: ${path}. Endpoints: ${ENDPOINT_LIST}`);
+    const refusal =
+      checkHost(req.headers.host, settings.allowedHosts) ??
+      checkOrigin(req.headers.origin, settings.allowedOrigins);
+    if (refusal) return sendError(res, refusal.status, SERVER_ERROR, refusal.message);
+    for (const [k, v] of Object.entries(corsHeaders(req.headers.origin))) res.setHeader(k, v);
+    if (method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
+    const allowed = methodsOf(path);
+    if (!allowed.includes(method))
+      return sendError(res, 405, SERVER_ERROR, `Method Not Allowed: ${path} accepts ${allowed.join(', ')}`, {
+        allow: allowed.join(', '),
+      });
+    if (draining)
+      return sendError(res, 503, SERVER_ERROR, 'Service Unavailable: the server is shutting down', {
+        connection: 'close',
+      });
+    const denied = checkBearer(req.headers);
+    if (denied) return sendError(res, denied.status, SERVER_ERROR, denied.message, denied.headers);
+
+    let body: unknown;
+    if (method === 'POST') {
+      const read = await readJsonBody(req, settings.maxBodyBytes);
+      if (read.kind === 'too-large')
+        return sendError(
+          res,
+          413,
+          SERVER_ERROR,
+          `Payload Too Large: request bodies are limited to ${formatBytes(read.limit)} (MCP_MAX_BODY_BYTES)`,
+          { connection: 'close' },
+        );
+      if (read.kind === 'invalid-json')
+        return sendError(
+          res,
+          400,
+          PARSE_ERROR,
+          `Parse error: the request body is not valid JSON (${read.detail})`,
+        );
+      body = read.value;
+    }
+    if (path === '/mcp') return handleStreamable(ctx, req, res, body);
+    if (path === '/sse') return openSseStream(ctx, req, res);
+    return postSseMessage(ctx, req, res, url.searchParams.get('sessionId'), body);
+  }
+
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    let url: URL;
+    try {
+      url = new URL(`http://localhost${req.url ?? '/'}`);
+    } catch {
+      return sendError(res, 400, SERVER_ERROR, 'Bad Request: malformed URL');
+    }
+    res.once('close', () => accessLog(logger, req, res, url, started, ctx.sessions.idFor(res)));
+    route(req, res, url).catch((err: unknown) => {
+      logger.error('request failed', {
+        method: req.method,
+        path: url.pathname,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      if (!res.headersSent) sendError(res, 500, INTERNAL_ERROR, 'Internal error');
+      else res.end();
+    });
+  });
+  server.requestTimeout = 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new ListenError(settings.host, settings.port, err)),
+    );
+    server.listen(settings.port, settings.host, () => resolve());
+  });
+  server.on('error', (err) => logger.error('http server error', { error: err.message }));
+  ctx.sessions.startSweeper();
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  logger.info(`listening on ${url}: Streamable HTTP at ${url}/mcp, legacy SSE at ${url}/sse`, {
+    mode: settings.stateless ? 'stateless' : 'stateful',
+    auth: settings.authToken ? 'bearer' : 'none',
+  });
+
+  async function shutdown(): Promise<void> {
+    draining = true;
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    if (ctx.inflight.size) logger.info(`shutting down: waiting for ${ctx.inflight.size} call(s) in flight`);
+    if (!(await ctx.inflight.whenIdle(settings.shutdownGraceMs)))
+      logger.warn(
+        `shutting down: ${ctx.inflight.size} call(s) still running after ${settings.shutdownGraceMs} ms`,
+      );
+    ctx.sessions.stopSweeper();
+    await ctx.sessions.closeAll('server shutting down');
+    await Promise.all([...ctx.ephemeral].map((s) => s.close().catch(() => {})));
+    // Let responses that just ended reach the client, then cut whatever is left.
+    const deadline = Date.now() + 1_000;
+    let done = false;
+    void stopped.then(() => (done = true));
+    while (!done && Date.now() < deadline) {
+      server.closeIdleConnections();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    server.closeAllConnections();
+    await stopped;
+  }
+  let closing: Promise<void> | undefined;
+  return { url, sessions: () => ctx.sessions.size, close: () => (closing ??= shutdown()) };
+}
+
+function announceSecurity(settings: HttpSettings, logger: Logger): void {
+  const where = `${settings.host}:${settings.port}`;
+  const loopback = isLoopbackAddress(settings.host);
+  if (settings.authToken && settings.noAuth)
+    logger.warn('--no-auth ignored: MCP_AUTH_TOKEN is set, so every request still needs the bearer token');
+  if (!settings.authToken && !loopback)
+    logger.warn(
+      `!!! AUTHENTICATION DISABLED (--no-auth): ${where} accepts MCP requests from anyone who can reach it, ` +
+        'and every tool (including ones that stop, delete or reconfigure guests) runs with the configured Proxmox ' +
+        'token(s). Only do this behind a reverse proxy or network that authenticates; set MCP_AUTH_TOKEN otherwise. !!!',
+    );
+  if (!loopback && settings.allowedHosts.length === 0)
+    logger.warn(
+      `listening on ${where}, but only requests with Host localhost, 127.0.0.1 or [::1] are accepted; ` +
+        'set MCP_ALLOWED_HOSTS to the name(s) clients use to reach this server',
+    );
+}
+
+function accessLog(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  started: number,
+  sessionId: string | undefined,
+): void {
+  const session = sessionId ?? url.searchParams.get('sessionId');
+  const fields = {
+    ms: Math.round(performance.now() - started),
+    ...(session ? { session: shortId(session) } : {}),
+    ...(res.writableFinished ? {} : { aborted: true }),
+    remote: req.socket.remoteAddress,
+  };
+  const line = `${req.method} ${url.pathname} ${res.statusCode}`;
+  if (url.pathname === '/healthz') logger.debug(line, fields);
+  else logger.info(line, fields);
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { HttpContext } from './context.js';
+import { TrackedTransport } from './inflight.js';
+import { INVALID_REQUEST, SERVER_ERROR, SESSION_NOT_FOUND, sendError } from './respond.js';
+
+/**
+ * Streamable HTTP at /mcp. Stateful: `initialize` creates a session (its own server and transport),
+ * later requests carry `Mcp-Session-Id`. Stateless: every POST gets a fresh server and transport, so
+ * any replica can answer any request.
+ */
+export async function handleStreamable(
+  ctx: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+): Promise<void> {
+  if (ctx.settings.stateless) return handleStateless(ctx, req, res, body);
+  const sessionId = req.headers['mcp-session-id'];
+  if (typeof sessionId === 'string') {
+    const session = ctx.sessions.get(sessionId);
+    if (!session || session.kind !== 'streamable')
+      return sendError(res, 404, SESSION_NOT_FOUND, 'Session not found: initialize a new session');
+    ctx.sessions.hold(sessionId, res);
+    return session.transport.handleRequest(req, res, body);
+  }
+  const initializing = Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body);
+  if (req.method !== 'POST' || !initializing)
+    return sendError(
+      res,
+      400,
+      req.method === 'POST' ? INVALID_REQUEST : SERVER_ERROR,
+      'Bad Request: Mcp-Session-Id header is required (start with an initialize request)',
+    );
+  if (ctx.sessions.full)
+    return sendError(res, 503, SERVER_ERROR, tooManySessions(ctx), { 'retry-after': '5' });
+
+  // The id is fixed up front so the session is counted before the first await: the cap holds
+  // even when many clients initialize at once.
+  const id = randomUUID();
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id });
+  const server = ctx.createServer();
+  const tracked = new TrackedTransport(transport, ctx.inflight);
+  tracked.onclose = () => void ctx.sessions.close(id, 'closed');
+  ctx.sessions.add({ id, kind: 'streamable', transport, server });
+  ctx.sessions.hold(id, res);
+  await server.connect(tracked);
+  await transport.handleRequest(req, res, body);
+  if (transport.sessionId === undefined) await ctx.sessions.close(id, 'initialize failed');
+}
+
+async function handleStateless(
+  ctx: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+): Promise<void> {
+  if (ctx.ephemeral.size >= ctx.settings.maxSessions)
+    return sendError(res, 503, SERVER_ERROR, tooManySessions(ctx), { 'retry-after': '1' });
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  const server = ctx.createServer();
+  ctx.ephemeral.add(server);
+  res.once('close', () => {
+    ctx.ephemeral.delete(server);
+    void server.close().catch(() => {});
+  });
+  await server.connect(new TrackedTransport(transport, ctx.inflight));
+  await transport.handleRequest(req, res, body);
+}
+
+function tooManySessions(ctx: HttpContext): string {
+  return `Service Unavailable: ${ctx.settings.maxSessions} concurrent ${ctx.settings.stateless ? 'requests' : 'sessions'} (MCP_MAX_SESSIONS) already open; retry later`;
+}

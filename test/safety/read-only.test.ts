@@ -1,0 +1,158 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { allTools } from '../../src/tools/index.js';
+import { assertBuilt, binPath } from '../helpers/cli.js';
+import { startHarness, textOf, type Harness } from '../helpers/harness.js';
+
+const FINISHED_TASK = 'FINISHED_TASK';
+
+/**
+ * One call per tool, with arguments that would change things wherever the tool can. Every tool of
+ * the registry must be here: a new tool that is not covered fails the first test.
+ */
+const CALLS: Record<string, Array<Record<string, unknown>>> = {
+  list_clusters: [{}],
+  list_nodes: [{}],
+  get_cluster_resources: [{ type: 'vm' }],
+  get_guest: [{ vmid: 100 }, { vmid: 200 }],
+  guest_action: ['start', 'shutdown', 'stop', 'reboot', 'suspend', 'resume'].map((action) => ({
+    vmid: action === 'start' ? 102 : 100,
+    action,
+  })),
+  get_task: [{ upid: FINISHED_TASK, wait_seconds: 2 }],
+  proxmox_api_describe: [{ path: '/nodes/{node}/qemu/{vmid}/status/stop' }],
+  proxmox_api_call: [
+    { method: 'GET', path: '/version' },
+    { method: 'POST', path: '/nodes/pve1/qemu/100/status/stop', wait: 5 },
+    { method: 'PUT', path: '/nodes/pve1/qemu/100/config', data: { description: 'x' } },
+    { method: 'DELETE', path: '/nodes/pve2/qemu/102' },
+    { method: 'POST', path: '/nodes/pve1/lxc/200/snapshot', data: { snapname: 'ro' } },
+  ],
+};
+
+const nonGet = (sim: Simulator) => sim.requests.filter((q) => q.method !== 'GET');
+
+async function finishedTask(h: Harness, cluster: string): Promise<string> {
+  const r = await h.call('proxmox_api_call', { cluster, path: '/nodes/pve1/tasks', data: { limit: 1 } });
+  return (r.structuredContent as { data: Array<{ upid: string }> }).data[0]!.upid;
+}
+
+function withUpid(args: Record<string, unknown>, upid: string): Record<string, unknown> {
+  return args.upid === FINISHED_TASK ? { ...args, upid } : args;
+}
+
+describe('read-only mode', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('covers every tool of the registry in this test', () => {
+    expect(Object.keys(CALLS).sort()).toEqual(allTools.map((t) => t.name).sort());
+  });
+
+  it('--read-only: write tools are not listed, raw access is GET-only, and no other method reaches PVE', async () => {
+    h = await startHarness({ readOnlySource: '--read-only' });
+    const listed = (await h.client.listTools()).tools;
+    const names = listed.map((t) => t.name);
+    expect(names).not.toContain('guest_action');
+    expect(names).toEqual(
+      allTools.filter((t) => t.annotations.readOnlyHint || t.readOnlyVariant).map((t) => t.name),
+    );
+    expect(listed.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
+    const upid = await finishedTask(h, 'demo');
+    for (const [tool, calls] of Object.entries(CALLS)) {
+      for (const args of calls) {
+        const r = await h.call(tool, withUpid(args, upid));
+        if (!names.includes(tool)) expect(textOf(r)).toMatch(/^Unknown tool/);
+        else if (tool === 'proxmox_api_call' && args.method !== 'GET')
+          expect(textOf(r)).toMatch(/Invalid arguments for proxmox_api_call: method/);
+        else expect(r.isError, `${tool}: ${textOf(r)}`).toBeFalsy();
+      }
+    }
+    expect(nonGet(h.sims.demo!)).toEqual([]);
+  });
+
+  it('per-cluster read_only: every tool is listed, but nothing other than GET reaches that cluster, and refusals name the setting', async () => {
+    const source = 'read_only: true for cluster "ro" in /etc/pmcp/clusters.json';
+    h = await startHarness({
+      clusters: [{ name: 'ro', config: { readOnly: true, readOnlySource: source } }, { name: 'rw' }],
+    });
+    const names = (await h.client.listTools()).tools.map((t) => t.name);
+    expect(names).toContain('guest_action');
+    const upid = await finishedTask(h, 'ro');
+    const refusals: string[] = [];
+    for (const [tool, calls] of Object.entries(CALLS)) {
+      for (const args of calls) {
+        const r = await h.call(tool, {
+          ...(tool === 'list_clusters' ? {} : { cluster: 'ro' }),
+          ...withUpid(args, upid),
+        });
+        if (r.isError) refusals.push(textOf(r));
+      }
+    }
+    expect(nonGet(h.sims.ro!)).toEqual([]);
+    // 6 guest actions and 4 raw writes were refused, each naming the setting.
+    expect(refusals).toHaveLength(10);
+    for (const text of refusals) {
+      expect(text).toMatch(/^refused (POST|PUT|DELETE) \/nodes\/\S+: cluster "ro" is read-only/);
+      expect(text).toContain(source);
+    }
+    // The other cluster is not affected.
+    const ok = await h.call('guest_action', { cluster: 'rw', vmid: 102, action: 'start' });
+    expect(ok.isError, textOf(ok)).toBeFalsy();
+    expect(nonGet(h.sims.rw!).map((q) => q.path)).toEqual(['/api2/json/nodes/pve2/qemu/102/status/start']);
+  });
+});
+
+describe('PROXMOX_MCP_READ_ONLY=1 in the built binary', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    assertBuilt();
+    sim = await startSimulator({ taskDurationMs: 50 });
+  });
+  afterAll(async () => sim?.close());
+
+  it('lists no write tool and sends nothing but GET', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [binPath],
+      env: {
+        PATH: process.env.PATH ?? '',
+        PROXMOX_URL: sim.url,
+        PROXMOX_TOKEN: `root@pam!mcp=${DEMO_TOKEN_SECRET}`,
+        PROXMOX_FINGERPRINT: sim.fingerprint,
+        PROXMOX_MCP_READ_ONLY: '1',
+      },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'ro-test', version: '1' });
+    await client.connect(transport);
+    try {
+      const tools = (await client.listTools()).tools;
+      expect(tools.map((t) => t.name)).not.toContain('guest_action');
+      const raw = tools.find((t) => t.name === 'proxmox_api_call')!;
+      expect((raw.inputSchema.properties as Record<string, { enum?: string[] }>).method!.enum).toEqual([
+        'GET',
+      ]);
+      const post = await client.callTool({
+        name: 'proxmox_api_call',
+        arguments: { method: 'POST', path: '/nodes/pve1/qemu/100/status/stop' },
+      });
+      expect(post.isError).toBe(true);
+      const action = await client.callTool({
+        name: 'guest_action',
+        arguments: { vmid: 100, action: 'stop' },
+      });
+      expect(action.isError).toBe(true);
+      const g = await client.callTool({ name: 'get_guest', arguments: { vmid: 100 } });
+      expect(g.isError).toBeFalsy();
+      expect(sim.requests.filter((q) => q.method !== 'GET')).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+});
