@@ -2,22 +2,28 @@ import { authenticate, type Caller, type TokenStore } from './auth.js';
 import { ApiError, fail, notImplemented, paramError } from './errors.js';
 import { checkApiPermissions } from './permissions.js';
 import { Params, Reply, type ParamValue } from './route-types.js';
+import { bodyKind, parseBody, parseUrlEncoded } from './request-params.js';
 import type { Router } from './routes.js';
 import type { SimState } from './state.js';
 import { validateParams, type RawValue } from './validate.js';
 import type { PveVersion } from './version.js';
 
 /**
- * One API call through the same stages, in the same order, as pveproxy/pvedaemon: authenticate (401), find
- * the handler (501), reject conflicting path parameters (400), check permissions (403), proxy to the node
- * (500 unknown host / 595 unreachable), validate parameters (400), run the handler (its status or 500).
+ * One API call through the same stages, in the same order, as pveproxy/pvedaemon: authenticate (401),
+ * decode the parameters (501 formatter, 506 content type, 400 body), find the handler (501), reject
+ * conflicting path parameters (400), check permissions (403), proxy to the node (500 unknown host, 595
+ * unreachable), validate parameters (400), run the handler (its status or 500).
  */
 export interface ApiRequest {
   method: string;
-  /** The path below /api2/json, percent-decoded. */
+  /** The formatter part of /api2/<format>/...; only 'json' exists here. */
+  format: string;
+  /** The path below /api2/<format>, percent-decoded. */
   relPath: string;
-  query: Record<string, RawValue>;
-  body: Record<string, RawValue>;
+  /** The raw query string and body, decoded only once the caller is authenticated (as AnyEvent.pm does). */
+  query: string;
+  body: string;
+  contentType?: string;
   authorization?: string;
   cookie?: string;
 }
@@ -66,12 +72,16 @@ function proxyTo(node: string, state: SimState): void {
 }
 
 function run(req: ApiRequest, caller: Caller, state: SimState, router: Router): unknown {
+  if (!req.format) throw new ApiError(501, 'no such uri');
+  if (req.format !== 'json') throw new ApiError(501, `no formatter for uri ${req.relPath}, ${req.format}`);
+  const body =
+    req.method === 'POST' || req.method === 'PUT' ? parseBody(bodyKind(req.contentType), req.body) : {};
   const match = router.match(req.method, req.relPath);
   if (!match) throw notImplemented(req.method, req.relPath);
   const { route, pathParams } = match;
 
   // Query parameters override body parameters; the ExtJS cache buster is dropped.
-  const merged: Record<string, RawValue> = { ...req.body, ...req.query };
+  const merged: Record<string, RawValue> = { ...body, ...parseUrlEncoded(req.query) };
   delete merged._dc;
   const conflicts: Record<string, string> = {};
   for (const [name, value] of Object.entries(pathParams)) {

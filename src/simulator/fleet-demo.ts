@@ -33,8 +33,10 @@ export interface GuestSeed {
   snapshot?: { name: string; description: string; age: number };
 }
 
+const hex2 = (n: number): string => n.toString(16).toUpperCase().padStart(2, '0');
+/** A MAC in Proxmox's OUI (BC:24:11), derived from the VMID so it is stable across runs. */
 const mac = (vmid: number, nic = 0): string =>
-  `BC:24:11:${((vmid >> 8) & 0xff).toString(16).padStart(2, '0')}:${(vmid & 0xff).toString(16).padStart(2, '0')}:${nic.toString(16).padStart(2, '0')}`.toUpperCase();
+  `BC:24:11:${hex2((vmid >> 8) & 0xff)}:${hex2(vmid & 0xff)}:${hex2(nic)}`;
 const uuid = (vmid: number, salt: string): string => {
   const h = createHash('sha1').update(`${salt}-${vmid}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;

@@ -56,7 +56,7 @@ function makeNode(name: string, index: number, nowSec: number): NodeState {
     swapTotal: 8 * GiB,
     rootfsTotal: 94 * GiB + index * 3 * GiB,
     rootfsUsed: Math.round((11.3 + index * 1.7) * GiB),
-    thinpoolTotal: (794 - index * 100) * GiB,
+    thinpoolTotal: (794 - (index % HARDWARE.length) * 100) * GiB,
     fingerprint: fakeFingerprint(name),
   };
 }

@@ -122,6 +122,22 @@ export function parseSize(size: string | undefined): number {
   return Math.round(Number(m[1]) * unit);
 }
 
+/** The guest's state once a start (or resume from disk) completed. */
+export function markStarted(g: Guest, nowSec: number): void {
+  g.status = 'running';
+  g.paused = false;
+  g.checkpointed = false;
+  g.startedAt = nowSec;
+  g.pid = 2000 + ((g.vmid * 7919 + nowSec) % 900_000);
+  if (g.config.lock === 'suspended') delete g.config.lock;
+}
+
+export function markStopped(g: Guest): void {
+  g.status = 'stopped';
+  g.paused = false;
+  g.pid = 0;
+}
+
 export class Fleet {
   readonly nodes = new Map<string, NodeState>();
   readonly guests = new Map<number, Guest>();

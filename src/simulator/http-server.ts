@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { errorAnswer, firstLine, handleApi, type ApiAnswer } from './api.js';
+import { gzipSync } from 'node:zlib';
+import { firstLine, handleApi, type ApiAnswer } from './api.js';
 import type { TokenStore } from './auth.js';
 import { ApiError } from './errors.js';
 import type { RecordedRequest } from './index.js';
-import { bodyKind, parseBody, parseUrlEncoded, uriUnescape } from './request-params.js';
+import { parseUrlEncoded, uriUnescape } from './request-params.js';
 import type { Router } from './routes.js';
 import type { SimState } from './state.js';
 
@@ -17,6 +18,9 @@ import type { SimState } from './state.js';
 const MAX_BODY = 512 * 1024; // $limit_max_post
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 const APIDOC_PATH = '/pve-docs/api-viewer/apidoc.js';
+/** Requests kept in `sim.requests`; the oldest half is dropped when it is exceeded. */
+const MAX_RECORDED = 20_000;
+
 const GARBAGE = '<html><head><title>502 Bad Gateway</title></head><body>upstream sent garbage {"data":';
 
 export interface Controls {
@@ -146,35 +150,25 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
       };
     }
     if (!api) return transportError(404, `no such file '${path}'`);
-    const [, format, relPath = '/'] = api;
-    if (!format) return transportError(501, 'no such uri');
-    if (format !== 'json') return transportError(501, `no formatter for uri ${relPath}, ${format}`);
-
-    const started = record.time;
-    try {
-      const body =
-        method === 'POST' || method === 'PUT' ? parseBody(bodyKind(req.headers['content-type']), text) : {};
-      const answer = handleApi(
-        {
-          method,
-          relPath,
-          query: parseUrlEncoded(query),
-          body,
-          authorization: req.headers.authorization,
-          cookie: req.headers.cookie,
-        },
-        o.state,
-        o.tokens,
-        o.router,
-      );
-      return fromApi(answer, started);
-    } catch (err) {
-      // Body decoding failures are answered after authentication would have been, like any API error.
-      return fromApi(errorAnswer(err, version), started);
-    }
+    const answer = handleApi(
+      {
+        method,
+        format: api[1] ?? '',
+        relPath: api[2] ?? '/',
+        query,
+        body: text,
+        contentType: req.headers['content-type'],
+        authorization: req.headers.authorization,
+        cookie: req.headers.cookie,
+      },
+      o.state,
+      o.tokens,
+      o.router,
+    );
+    return fromApi(answer, record.time);
   }
 
-  function write(res: ServerResponse, a: Answer): void {
+  function write(res: ServerResponse, a: Answer, acceptEncoding: string): void {
     if (res.destroyed || res.headersSent) return;
     res.statusCode = a.status;
     res.statusMessage = reasonPhrase(a.reason);
@@ -183,10 +177,16 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
     res.setHeader('Pragma', 'no-cache');
     res.setHeader('Expires', new Date().toUTCString());
     if (a.contentType && a.body !== '') res.setHeader('Content-Type', a.contentType);
-    res.setHeader('Content-Length', Buffer.byteLength(a.body));
+    let body: string | Buffer = a.body;
+    // Like pve-http-server: gzip when the client accepts it and the body is over 1 KiB.
+    if (Buffer.byteLength(body) > 1024 && /\bgzip\b/i.test(acceptEncoding)) {
+      body = gzipSync(body);
+      res.setHeader('Content-Encoding', 'gzip');
+    }
+    res.setHeader('Content-Length', Buffer.byteLength(body));
     // pve-http-server closes the connection after every error.
     if (a.status >= 400) res.setHeader('Connection', 'close');
-    res.end(a.body);
+    res.end(body);
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -206,6 +206,8 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
       time: Date.now(),
     };
     o.requests.push(record);
+    // A long `demo` session must not grow without bound; tests stay far below the cap.
+    if (o.requests.length > MAX_RECORDED) o.requests.splice(0, o.requests.length - MAX_RECORDED / 2);
     let answer: Answer;
     try {
       answer = await produce(req, path, query, record);
@@ -215,7 +217,7 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
     record.status = answer.status;
     await sleep(o.controls.latencyMs);
     if (answer.notBefore !== undefined) await sleep(answer.notBefore - Date.now());
-    if (!closed) write(res, answer);
+    if (!closed) write(res, answer, String(req.headers['accept-encoding'] ?? ''));
   }
 
   const server: Server = createServer({ key: o.key, cert: o.cert }, (req, res) => {

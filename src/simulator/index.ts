@@ -44,7 +44,10 @@ export interface SimulatorOptions {
   nodes?: string[]; // default ['pve1', 'pve2', 'pve3']
   tokens?: SimulatorToken[]; // default: one full-privilege token root@pam!mcp with secret DEMO_TOKEN_SECRET
   authDelayMs?: number; // PVE delays 401s ~3 s; default 0 here
-  /** '9.2.11' default. Drives realism: auth failure reason, error bodies with "message" (>= 8.3), lxc vmid type. */
+  /**
+   * '9.2.11' default. Drives realism: auth failure reason (>= 9.1.5), error bodies with "message"
+   * (>= 8.3), lxc vmid type (integer >= 8.1), config memory as a property string (>= 8.1).
+   */
   version?: string;
   taskDurationMs?: number; // how long tasks run before stopping; default 300
   seed?: 'demo' | 'empty'; // default 'demo' fleet
@@ -52,11 +55,14 @@ export interface SimulatorOptions {
 
 export interface RecordedRequest {
   method: string;
+  /** Percent-decoded, without the query: '/api2/json/nodes/pve1/tasks/UPID:pve1:…/status'. */
   path: string;
   query: Record<string, string | string[]>;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The status answered (0 while the answer is still being produced). */
   status: number;
+  /** Date.now() when the request arrived. */
   time: number;
 }
 
@@ -68,7 +74,7 @@ export interface Simulator {
   fingerprint: string;
   /** PEM of the self-signed cert (SAN: IP 127.0.0.1, ::1, DNS localhost). */
   certPem: string;
-  /** Every request (also unauthenticated ones), newest last. */
+  /** Every request (also unauthenticated ones), newest last; capped at 20 000 (oldest dropped). */
   requests: RecordedRequest[];
   /** Offline node: proxied calls answer 595 'No route to host' with an empty body; /nodes shows 'offline'. */
   setNodeOnline(node: string, online: boolean): void;

@@ -80,7 +80,8 @@ export function vzdumpLines(
 ): string[] {
   const kind = g.type === 'qemu' ? 'qemu' : 'lxc';
   const stamp = timestamp(startSec).replace(/-/g, '_').replace(' ', '-').replace(/:/g, '_');
-  const archive = `/mnt/pve/${storage}/dump/vzdump-${kind}-${g.vmid}-${stamp}.${kind === 'qemu' ? 'vma' : 'tar'}.zst`;
+  const ext = kind === 'qemu' ? 'vma' : 'tar';
+  const archive = `/mnt/pve/${storage}/dump/vzdump-${kind}-${g.vmid}-${stamp}.${ext}.zst`;
   const name = String(g.config.name ?? g.config.hostname ?? '');
   const head = [
     `INFO: starting new backup job: vzdump ${g.vmid} --storage ${storage} --mode snapshot --compress zstd --notes-template '{{guestname}}' --node ${node}`,

@@ -2,6 +2,20 @@ import { z } from 'zod';
 import { failuresText, forEachCluster } from './cluster-targets.js';
 import { limit, nodeName } from './fields.js';
 import { formatPercent, plural, table, usage, formatDuration } from './format.js';
+
+/** PVE's type names read oddly in plural ("3 qemus"); say what they are, keeping the type name. */
+const TYPE_LABELS: Record<string, [string, string]> = {
+  qemu: ['VM (qemu)', 'VMs (qemu)'],
+  lxc: ['container (lxc)', 'containers (lxc)'],
+  storage: ['storage entry', 'storage entries (one per node)'],
+  sdn: ['SDN zone entry', 'SDN zone entries'],
+  network: ['network entry', 'network entries'],
+};
+
+function countLabel(n: number, type: string): string {
+  const label = TYPE_LABELS[type];
+  return label ? `${n} ${n === 1 ? label[0] : label[1]}` : plural(n, type);
+}
 import { defineTool } from './types.js';
 
 type Resource = Record<string, unknown> & { type?: string; status?: string; node?: string };
@@ -141,7 +155,7 @@ function render(
         .filter(([k]) => k.startsWith(`${t}:`))
         .map(([k, c]) => `${c} ${k.slice(t.length + 1)}`)
         .join(', ');
-      return `${plural(n, t)}${states ? ` (${states})` : ''}`;
+      return `${countLabel(n, t)}${states ? ` (${states})` : ''}`;
     })
     .join('; ');
   const c = multi ? ['cluster'] : [];

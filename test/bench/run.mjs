@@ -45,7 +45,11 @@ function pct(sorted, p) {
 async function main() {
   const t0 = performance.now();
   const s = startServer(['demo']);
-  const init = await s.request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } });
+  const init = await s.request('initialize', {
+    protocolVersion: '2025-06-18',
+    capabilities: {},
+    clientInfo: { name: 'bench', version: '1' },
+  });
   const startupMs = performance.now() - t0;
   if (!init.result) throw new Error('initialize failed');
   s.notify('notifications/initialized');
@@ -74,14 +78,22 @@ async function main() {
   await new Promise((r) => s.child.on('exit', r));
 
   const fmt = (x) => x.toFixed(2).padStart(8);
-  console.log(`proxmox-mcp bench (node ${process.version}, ${CALLS} calls per tool, stdio, demo simulator over HTTPS)`);
+  console.log(
+    `proxmox-mcp bench (node ${process.version}, ${CALLS} calls per tool, stdio, demo simulator over HTTPS)`,
+  );
   console.log(`startup to initialize result   ${fmt(startupMs)} ms (includes starting two simulators)`);
   console.log(`tools/list                     ${fmt(listMs)} ms mean`);
-  for (const [name, r] of [['list_nodes', nodes], ['get_cluster_resources vm', resources], ['list_nodes cluster="*"', star]]) {
+  for (const [name, r] of [
+    ['list_nodes', nodes],
+    ['get_cluster_resources vm', resources],
+    ['list_nodes cluster="*"', star],
+  ]) {
     console.log(`${name.padEnd(30)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)} ms  max ${fmt(r.max)} ms`);
   }
   console.log(`server RSS after init          ${String(rssStart).padStart(8)} KiB`);
-  console.log(`server RSS after all calls     ${String(rssEnd).padStart(8)} KiB (growth ${rssEnd - rssStart} KiB)`);
+  console.log(
+    `server RSS after all calls     ${String(rssEnd).padStart(8)} KiB (growth ${rssEnd - rssStart} KiB)`,
+  );
 }
 
 main().catch((err) => {

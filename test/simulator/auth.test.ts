@@ -36,9 +36,15 @@ describe('API token authentication (PVE 9.2)', () => {
     expect(res.headers.server).toBe('pve-api-daemon/3.0');
   });
 
-  it('checks authentication before routing', async () => {
+  it('checks authentication before routing and before decoding parameters', async () => {
     const res = await c.api('GET', '/no/such/path', { auth: null });
     expect([res.status, res.reason]).toEqual([401, 'No ticket']);
+    const body = await c.api('PUT', '/nodes/pve1/qemu/100/config', {
+      auth: null,
+      body: '{',
+      contentType: 'application/json',
+    });
+    expect([body.status, body.reason]).toEqual([401, 'No ticket']);
   });
 
   it('does not say why a token was refused (>= 9.1.5)', async () => {

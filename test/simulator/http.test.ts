@@ -46,6 +46,14 @@ describe('envelope and headers', () => {
     expect([put.status, put.reason]).toEqual([501, "Method 'PUT /version' not implemented"]);
   });
 
+  it('gzips bodies over 1 KiB when the client accepts it', async () => {
+    const res = await c.api('GET', '/cluster/resources', { headers: { 'accept-encoding': 'gzip' } });
+    expect(res.headers['content-encoding']).toBe('gzip');
+    const plain = await c.api('GET', '/version', { headers: { 'accept-encoding': 'gzip' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect((await c.api('GET', '/cluster/resources')).headers['content-encoding']).toBeUndefined();
+  });
+
   it('tolerates empty path fragments like RESTHandler', async () => {
     expect((await c.call('GET', '/api2/json//version/')).status).toBe(200);
   });

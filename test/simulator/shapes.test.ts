@@ -125,7 +125,7 @@ describe.skipIf(!sharedExists)(
     });
 
     it('GET /cluster/status (cluster_status.json; the 3-node sample was hand-edited to true/false)', async () => {
-      const live = await c.data('GET', '/cluster/status');
+      const live = await c.data<unknown[]>('GET', '/cluster/status');
       compareByType(sampleData('cluster_status.json') as unknown[], live);
       compareByType(sampleData('cluster_status_3node.json') as unknown[], live, {
         'data[].quorate:boolean': 'number',

@@ -33,8 +33,10 @@ function powerRoute(type: GuestType, a: PowerAction): RouteDef {
         id: String(g.vmid),
         lines: outcome.lines,
         error: outcome.error,
-        // The guest may have been destroyed meanwhile; then there is nothing left to change.
-        onSuccess: () => fleet.guests.get(g.vmid) === g && outcome.apply?.(),
+        onSuccess: () => {
+          // The guest may have been destroyed meanwhile; then there is nothing left to change.
+          if (fleet.guests.get(g.vmid) === g) outcome.apply?.();
+        },
       });
     },
   };

@@ -1,13 +1,14 @@
 import { fail } from '../errors.js';
-import type { Guest } from '../fleet.js';
+import { markStarted as start, markStopped as stop, type Guest } from '../fleet.js';
 import type { HandlerContext, PveProperty } from '../route-types.js';
 import { lockError } from './helpers.js';
 import { skiplockProp } from './props.js';
 
 /**
- * The power actions, as data: schema extras, synchronous refusals and what the worker does. As in qemu-server/pve-container, some refusals are synchronous (500 before a
- * task exists: "VM 102 not running" for reboot, "CT 200 already running" for a container start) and others
- * happen inside the worker (a VM start that is already running returns a UPID and the task fails).
+ * The power actions, as data: schema extras, synchronous refusals and what the worker does. As in
+ * qemu-server/pve-container, some refusals are synchronous (500 before a task exists: "VM 102 not running"
+ * for reboot, "CT 200 already running" for a container start) and others happen inside the worker (a VM
+ * start that is already running returns a UPID and the task fails).
  */
 
 /** What the worker will do, decided when the task starts; `apply` runs when it ends successfully. */
@@ -28,21 +29,6 @@ export interface PowerAction {
   /** Synchronous refusals, before any task. */
   precheck?: (g: Guest, ctx: HandlerContext) => void;
   worker: (g: Guest, ctx: HandlerContext) => Outcome;
-}
-
-function start(g: Guest, nowSec: number): void {
-  g.status = 'running';
-  g.paused = false;
-  g.checkpointed = false;
-  g.startedAt = nowSec;
-  g.pid = 2000 + ((g.vmid * 7919 + nowSec) % 900_000);
-  if (g.config.lock === 'suspended') delete g.config.lock;
-}
-
-function stop(g: Guest): void {
-  g.status = 'stopped';
-  g.paused = false;
-  g.pid = 0;
 }
 
 const notRunning = (label: string) => (g: Guest) => {

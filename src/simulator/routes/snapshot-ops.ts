@@ -1,5 +1,5 @@
 import { fail } from '../errors.js';
-import type { Guest, Snapshot } from '../fleet.js';
+import { markStarted, markStopped, type Guest, type Snapshot } from '../fleet.js';
 import { configDigest } from '../guest-status.js';
 import type { HandlerContext } from '../route-types.js';
 import { guestMaxmem } from '../stats.js';
@@ -8,8 +8,9 @@ import { lockError, startTask } from './helpers.js';
 
 /**
  * Snapshots (AbstractConfig snapshot_create/_delete/_rollback). As in PVE, the checks happen inside the
- * worker: a duplicate name, a missing snapshot or a locked guest make the task fail, not the request. While a
- * task runs the guest carries a lock ('snapshot', 'snapshot-delete', 'rollback') and the snapshot a snapstate.
+ * worker: a duplicate name, a missing snapshot or a locked guest make the task fail, not the request. While
+ * a task runs, the guest carries a lock ('snapshot', 'snapshot-delete', 'rollback') and the snapshot a
+ * snapstate.
  */
 
 /** The snapshot list, oldest first, then PVE's "current" pseudo entry. */
@@ -116,18 +117,15 @@ export function rollback(ctx: HandlerContext, g: Guest): string {
       : lockError(g);
   if (error || !snap) return startTask(ctx, { ...base, error });
   g.config.lock = 'rollback';
-  const nowSec = (): number => ctx.state.clock.nowSec();
   return startTask(ctx, {
     ...base,
     lines: rollbackLines(g, name),
     onSuccess: () => {
       g.config = { ...snap.config, parent: name };
       // The guest is stopped for the rollback; a RAM snapshot (or start=1) brings it back up.
-      const run = (g.type === 'qemu' && snap.vmstate) || ctx.params.bool('start');
-      g.status = run ? 'running' : 'stopped';
-      g.paused = false;
-      g.startedAt = nowSec();
-      g.pid = run ? 2000 + ((g.vmid * 7919 + nowSec()) % 900_000) : 0;
+      markStopped(g);
+      if ((g.type === 'qemu' && snap.vmstate) || ctx.params.bool('start'))
+        markStarted(g, ctx.state.clock.nowSec());
     },
     onFailure: () => {
       delete g.config.lock;
