@@ -11,6 +11,7 @@ import { renderToolsDoc } from './commands/tools-doc.js';
 import type { LogLevel } from './logger.js';
 import { VERSION } from './version.js';
 import { defaultCacheDir } from './schema/index.js';
+import type { InitFlags } from './init/index.js';
 
 /**
  * The only module that touches `process`: argv, env, exit codes, stdio. Exit codes: 0 ok, 2 usage,
@@ -149,6 +150,91 @@ async function runHttpServer(opts: HttpCommandOptions): Promise<void> {
   process.exit(0);
 }
 
+interface CheckCommandOptions {
+  config?: string;
+  cluster?: string[];
+  json?: boolean;
+  timeout?: number;
+  readOnly?: boolean;
+}
+
+/** `check`: exit 0 when every checked cluster is usable, 1 when not; config errors stay 78. */
+async function runCheck(opts: CheckCommandOptions): Promise<void> {
+  const doctor = await import('./doctor/index.js');
+  const loaded = await loadConfig({
+    configFlag: opts.config,
+    env,
+    cwd: process.cwd(),
+    homedir: os.homedir(),
+  });
+  const names = loaded.clusters.map((c) => c.name);
+  const unknown = (opts.cluster ?? []).filter((n) => !names.includes(n));
+  if (unknown.length) {
+    throw new UsageError(
+      `unknown cluster ${unknown.join(', ')} in --cluster; configured: ${names.join(', ')}`,
+    );
+  }
+  const readOnly = readOnlySource(opts);
+  const config = readOnly
+    ? {
+        ...loaded,
+        clusters: loaded.clusters.map((c) => ({ ...c, readOnly: true, readOnlySource: readOnly })),
+      }
+    : loaded;
+  const report = await doctor.runDoctor({
+    config,
+    origin: doctor.configOrigin(loaded, env),
+    clusters: opts.cluster,
+    budgetMs: (opts.timeout ?? doctor.DEFAULT_BUDGET_MS / 1000) * 1000,
+  });
+  const color = !!process.stdout.isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
+  const text = opts.json ? JSON.stringify(report, null, 2) + '\n' : doctor.renderReport(report, { color });
+  process.stdout.write(text, () => process.exit(report.usable ? 0 : 1));
+}
+
+/** `init`: usage errors exit 2, refusals (file exists, certificate unreadable) 1, Ctrl-C 130. */
+async function runInitCommand(flags: InitFlags): Promise<void> {
+  const init = await import('./init/index.js');
+  try {
+    await init.runInit(flags, {
+      env,
+      cwd: process.cwd(),
+      homedir: os.homedir(),
+      stdin: process.stdin,
+      stdinIsTTY: !!process.stdin.isTTY,
+      promptOutput: process.stderr,
+      stdout: (s) => void process.stdout.write(s),
+      stderr,
+    });
+  } catch (err) {
+    if (err instanceof init.InitUsageError) throw new UsageError(err.message);
+    if (err instanceof init.InitError || err instanceof init.PromptAbortedError) {
+      stderr(`proxmox-mcp init: ${err.message}\n`);
+      process.exit(err instanceof init.PromptAbortedError && err.signal ? 130 : 1);
+    }
+    throw err;
+  }
+  // stdin may hold a readline handle open; the work is done.
+  process.exit(0);
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n < 0.1 || n > 600)
+    throw new InvalidArgumentError('expected seconds from 0.1 to 600.');
+  return n;
+}
+
+function collectNames(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
+}
+
 function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
     throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free port).');
@@ -223,6 +309,58 @@ export function buildProgram(): Command {
   ).action((opts: HttpCommandOptions) => runHttpServer(opts));
 
   program
+    .command('check')
+    .description('diagnose each configured cluster: DNS, TCP, TLS, token, privileges, API schema')
+    .addOption(new Option('-c, --config <file>', 'clusters.json to use (default: search, see README)'))
+    .addOption(
+      new Option('--cluster <name>', 'check only this cluster (repeatable, or comma-separated)').argParser(
+        collectNames,
+      ),
+    )
+    .addOption(new Option('--json', 'print the report as JSON'))
+    .addOption(
+      new Option('--timeout <seconds>', 'time limit per cluster (default 10)').argParser(parseSeconds),
+    )
+    .addOption(new Option('--read-only', 'judge privileges for read-only use (env PROXMOX_MCP_READ_ONLY=1)'))
+    .action((opts: CheckCommandOptions) => runCheck(opts));
+
+  program
+    .command('init')
+    .description('write a starter clusters.json, then print the pveum and MCP client setup steps')
+    .addOption(new Option('--url <url>', 'a node of the cluster: host, host:port or https://host:port'))
+    .addOption(new Option('--name <name>', 'cluster name in the file (default: first label of the host)'))
+    .addOption(new Option('--user <user@realm>', 'user owning the API token (default mcp@pve)'))
+    .addOption(new Option('--token-id <id>', 'token name, the part after "!" (default mcp)'))
+    .addOption(
+      new Option(
+        '--secret-env <VAR>',
+        'read the secret from this environment variable (default NAME_TOKEN_SECRET)',
+      ).conflicts('secretFile'),
+    )
+    .addOption(new Option('--secret-file <path>', 'read the secret from this file (e.g. a Docker secret)'))
+    .addOption(new Option('--fingerprint <sha256>', "pin the node certificate's SHA-256 fingerprint"))
+    .addOption(new Option('--fetch-fingerprint', 'read the fingerprint from the server now and pin it'))
+    .addOption(new Option('--insecure', 'do not verify the certificate at all (verify_ssl: false)'))
+    .addOption(
+      new Option('--role <role>', 'what the token may do; sets the printed pveum commands').choices([
+        'readonly',
+        'operator',
+      ]),
+    )
+    .addOption(new Option('--read-only', 'set read_only in the file (the default for --role readonly)'))
+    .addOption(
+      new Option('-o, --output <file>', 'where to write (default ~/.config/proxmox-mcp/clusters.json)'),
+    )
+    .addOption(
+      new Option('--stdout', 'print the file instead of writing it (the steps go to stderr)').conflicts(
+        'output',
+      ),
+    )
+    .addOption(new Option('--force', 'overwrite an existing file'))
+    .addOption(new Option('-y, --yes', 'never prompt: defaults for everything not given'))
+    .action((flags: InitFlags) => runInitCommand(flags));
+
+  program
     .command('tools')
     .description('print the tool registry')
     .addOption(new Option('--json', 'as MCP tools/list JSON').conflicts('markdown'))
@@ -242,10 +380,14 @@ Examples:
   proxmox-mcp -c /etc/pmcp/clusters.json --read-only
   PROXMOX_URL=pve1:8006 PROXMOX_TOKEN='mcp@pve!mcp=<secret>' proxmox-mcp
   proxmox-mcp tools --markdown          list the tools
+  proxmox-mcp init --url pve1:8006 --fetch-fingerprint
+                                        write ~/.config/proxmox-mcp/clusters.json
+  proxmox-mcp check                     diagnose every configured cluster
   MCP_AUTH_TOKEN=$(openssl rand -hex 32) proxmox-mcp sse --host 0.0.0.0
                                         HTTP server for remote clients at http://HOST:8000/mcp
 
-Exit codes: 0 ok, 2 usage error, 78 configuration error.
+Exit codes: 0 ok, 1 check found an unusable cluster (or other failure), 2 usage error,
+78 configuration error.
 Docs: https://www.npmjs.com/package/proxmox-mcp`,
   );
   return program;

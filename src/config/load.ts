@@ -38,7 +38,7 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig>
       ].join('\n'),
     );
   }
-  return { ...resolveConfigFile(found.config, found.filepath, opts.env), ...auditLog };
+  return { ...resolveConfigFile(found.config, found.filepath, opts.env), via: found.via, ...auditLog };
 }
 
 export function resolveConfigFile(

@@ -48,7 +48,13 @@ export async function locateConfig(opts: LocateOptions): Promise<FoundConfig | u
       : undefined;
   if (explicit) {
     const file = path.resolve(opts.cwd, explicit.file);
-    if (!existsSync(file)) throw new ConfigError(`config file not found (given by ${explicit.via})`, file);
+    if (!existsSync(file)) {
+      // A container image sets PROXMOX_MCP_CONFIG=/config/clusters.json for the common case; someone who
+      // runs it with PROXMOX_URL/PROXMOX_TOKEN alone mounts no file and means the environment. An
+      // explicit --config never falls back.
+      if (explicit.via === 'PROXMOX_MCP_CONFIG' && opts.env.PROXMOX_URL?.trim()) return undefined;
+      throw new ConfigError(`config file not found (given by ${explicit.via})`, file);
+    }
     return { ...(await load(explorer, file)), via: explicit.via };
   }
   const found = await search(explorer, opts.cwd);

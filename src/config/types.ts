@@ -27,6 +27,8 @@ export type TlsSettings =
 export interface LoadedConfig {
   /** Where the clusters came from: a file path, or 'environment'. */
   source: string;
+  /** How the file was found (`--config`, `PROXMOX_MCP_CONFIG`, working directory, user config dir). */
+  via?: string;
   defaultCluster: string;
   clusters: ClusterConfig[];
   /** Absolute path of the audit log file (`audit_log` or PROXMOX_MCP_AUDIT_LOG), if any. */

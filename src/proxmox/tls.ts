@@ -40,7 +40,8 @@ export function createTlsConnector(tls: TlsSettings): buildConnector.connector {
     });
 }
 
-function checkSocket(socket: TLSSocket, tls: TlsSettings): TlsCheckError | undefined {
+/** The per-cluster decision; exported so `proxmox-mcp check` judges a handshake by exactly these rules. */
+export function checkSocket(socket: TLSSocket, tls: TlsSettings): TlsCheckError | undefined {
   const cert = socket.getPeerCertificate?.();
   const presented = cert && cert.fingerprint256 ? cert.fingerprint256.toUpperCase() : undefined;
   const subject = cert?.subject?.CN ? String(cert.subject.CN) : undefined;

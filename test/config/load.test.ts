@@ -101,6 +101,21 @@ describe('config discovery order', () => {
     expect(err.message).toMatch(/proxmox-mcp demo/);
   });
 
+  it('falls back to PROXMOX_URL when PROXMOX_MCP_CONFIG names a missing file (container default), never for --config', async () => {
+    const env = {
+      PROXMOX_MCP_CONFIG: '/nonexistent/clusters.json',
+      PROXMOX_URL: 'pve1',
+      PROXMOX_TOKEN: `mcp@pve!mcp=${SECRET}`,
+    };
+    expect((await load({ cwd: tmp(), env })).source).toBe('environment');
+    const err = await configError(load({ cwd: tmp(), env, configFlag: '/nonexistent/clusters.json' }));
+    expect(err.message).toMatch(/config file not found \(given by --config\)/);
+    const err2 = await configError(
+      load({ cwd: tmp(), env: { PROXMOX_MCP_CONFIG: '/nonexistent/clusters.json' } }),
+    );
+    expect(err2.message).toMatch(/config file not found \(given by PROXMOX_MCP_CONFIG\)/);
+  });
+
   it('names the file when --config points nowhere', async () => {
     const err = await configError(load({ cwd: tmp(), configFlag: '/nonexistent/clusters.json' }));
     expect(err.message).toMatch(/\/nonexistent\/clusters\.json: config file not found \(given by --config\)/);

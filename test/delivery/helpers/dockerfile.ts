@@ -9,6 +9,7 @@ import {
   Healthcheck,
   Label,
   type Instruction,
+  type ModifiableInstruction,
 } from 'dockerfile-ast';
 import { repoRoot } from '../../helpers/cli.js';
 
@@ -43,7 +44,8 @@ export function readDockerfile(file = dockerfilePath): ImageSpec {
   const text = readFileSync(file, 'utf8');
   const stages: Stage[] = [];
   for (const ins of DockerfileParser.parse(text).getInstructions()) {
-    if (ins instanceof From) stages.push({ from: ins, name: ins.getBuildStage() ?? undefined, instructions: [] });
+    if (ins instanceof From)
+      stages.push({ from: ins, name: ins.getBuildStage() ?? undefined, instructions: [] });
     else stages.at(-1)?.instructions.push(ins);
   }
   const final = stages.at(-1);
@@ -103,9 +105,9 @@ export function copies(stage: Stage): CopyInstruction[] {
   return stage.instructions
     .filter((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD')
     .map((i) => {
-      const args = i.getArguments().map((a) => a.getValue());
-      const from = args.find((a) => a.startsWith('--from='))?.slice('--from='.length);
-      const paths = args.filter((a) => !a.startsWith('--'));
+      const flags = (i as ModifiableInstruction).getFlags();
+      const from = flags.find((f) => f.getName() === 'from')?.getValue() ?? undefined;
+      const paths = i.getArguments().map((a) => a.getValue());
       return { from, sources: paths.slice(0, -1), dest: paths.at(-1) ?? '' };
     });
 }
@@ -117,7 +119,7 @@ export function runCommands(stage: Stage): string[] {
     .map((i) => (i.getArgumentsContent() ?? '').replace(/\s+/g, ' ').trim());
 }
 
-/** The stage's WORKDIR (absolute, as the last WORKDIR before `beforeLine`, or the end). */
+/** The stage's (last) WORKDIR. */
 export function workdir(stage: Stage): string | undefined {
   return stage.instructions
     .filter((i) => i.getKeyword() === 'WORKDIR')
