@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // The JSON file lets .ci/run print a plain "N passed, N failed" line after the run.
+    reporters: ['default', ['json', { outputFile: 'node_modules/.cache/vitest/results.json' }]],
   },
 });

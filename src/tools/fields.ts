@@ -11,10 +11,10 @@ export const nodeName = z
   .describe('Node name as shown by list_nodes, e.g. "pve1"');
 
 export const vmid = z.coerce
-  .number()
-  .int()
-  .min(100)
-  .max(999_999_999)
+  .number({ error: 'must be a number: the guest ID (VMID), e.g. 100' })
+  .int('must be a whole number, e.g. 100')
+  .min(100, 'VMIDs start at 100')
+  .max(999_999_999, 'VMIDs end at 999999999')
   .describe('Guest ID (VMID) of a VM or container, e.g. 100');
 
 export const upid = z

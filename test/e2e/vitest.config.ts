@@ -13,5 +13,6 @@ export default defineConfig({
     pool: 'forks',
     // One file, run in order: the clients share one simulator and one HTTP server.
     fileParallelism: false,
+    reporters: ['default', ['json', { outputFile: 'node_modules/.cache/vitest/e2e-results.json' }]],
   },
 });
