@@ -4,6 +4,7 @@ import { ConfigError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
 import type { LoadedConfig } from './config/types.js';
 import { buildRuntime, type RuntimeOptions } from './runtime.js';
+import { SecretRedactor } from './redact.js';
 import { createServer } from './server.js';
 import { allTools } from './tools/index.js';
 import { serveStdio } from './transports/stdio.js';
@@ -188,7 +189,13 @@ async function runCheck(opts: CheckCommandOptions): Promise<void> {
     budgetMs: (opts.timeout ?? doctor.DEFAULT_BUDGET_MS / 1000) * 1000,
   });
   const color = !!process.stdout.isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
-  const text = opts.json ? JSON.stringify(report, null, 2) + '\n' : doctor.renderReport(report, { color });
+  // A server may echo the Authorization header back in an error; people paste this output into bug
+  // reports, so it passes the same redactor as every tool result.
+  const redactor = new SecretRedactor();
+  for (const c of loaded.clusters) redactor.add(c.tokenSecret);
+  const text = redactor.redact(
+    opts.json ? JSON.stringify(report, null, 2) + '\n' : doctor.renderReport(report, { color }),
+  );
   process.stdout.write(text, () => process.exit(report.usable ? 0 : 1));
 }
 

@@ -49,7 +49,7 @@ export function buildRuntime(loaded: LoadedConfig, opts: RuntimeOptions): Runtim
     : loaded;
   // Every request of every cluster passes the policy guard and is seen by the audit observer, so no
   // tool (curated or raw) can bypass either.
-  const audit = createAuditObserver({ logger, file: config.auditLog });
+  const audit = createAuditObserver({ logger, file: config.auditLog, redact: redactor.redact });
   const registry = new ClusterRegistry(
     config,
     {

@@ -143,6 +143,14 @@ function resolveCluster(
       at('token_secret'),
     );
   }
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f]/.test(tokenSecret)) {
+    throw new ConfigError(
+      'contains whitespace or a control character (a pasted newline?); a PVE token secret is a UUID',
+      source,
+      at(e.token_secret_file !== undefined ? 'token_secret_file' : 'token_secret'),
+    );
+  }
   const tls = resolveTls(e, source, baseDir, at);
   return {
     name,

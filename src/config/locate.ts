@@ -101,5 +101,11 @@ function asConfigError(err: unknown, fallbackFile: string): ConfigError {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !/^[>|]/.test(l) && !/^\d+\s*\|/.test(l))[0];
-  return new ConfigError(`cannot be read: ${(detail ?? msg).replace(/ while parsing .*$/, '')}`, file);
+  // Node's JSON.parse quotes the text around the error ("...\"token_secret\": 'abc..."), which may be
+  // the secret itself: keep only the parser's verdict and the position.
+  let cleaned = (detail ?? msg).replace(/ while parsing .*$/, '');
+  if (/is not valid JSON/.test(cleaned)) {
+    cleaned = 'not valid JSON (keys and strings need double quotes, and no trailing commas)';
+  }
+  return new ConfigError(`cannot be read: ${cleaned}`, file);
 }

@@ -25,6 +25,8 @@ export interface AuditOptions {
   /** Append every record to this file too (created 0600). */
   file?: string;
   now?: () => Date;
+  /** Scrubs known secrets from the file's lines (the logger already scrubs its own). */
+  redact?: (text: string) => string;
 }
 
 /**
@@ -42,7 +44,8 @@ export function createAuditObserver(opts: AuditOptions): RequestObserver {
     else opts.logger.info(`audit ${JSON.stringify(record)}`);
     if (opts.file) {
       try {
-        appendFileSync(opts.file, JSON.stringify(record) + '\n', { mode: 0o600 });
+        const line = JSON.stringify(record);
+        appendFileSync(opts.file, (opts.redact ? opts.redact(line) : line) + '\n', { mode: 0o600 });
       } catch (err) {
         opts.logger.error('cannot append to the audit log', { file: opts.file, error: errText(err) });
       }

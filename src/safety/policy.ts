@@ -76,12 +76,39 @@ export type PolicyVerdict =
   | { verdict: 'confirm'; rule: PolicyRule }
   | { verdict: 'ok' };
 
-/** Deny first (it always wins), then the allow-list, then whether a person must confirm. */
+/**
+ * Deny first (it always wins), then the allow-list, then whether a person must confirm.
+ *
+ * The path is judged in every form the server may read it in: as sent (an encoded "/" stays inside its
+ * segment, as in a volume id `local:iso%2Fx.iso`) and fully decoded (PVE unescapes the path before
+ * routing, so `status%2Fstop` reaches the `status/stop` handler). A rule that matches either form
+ * denies or asks; the allow-list must accept both. So no encoding slips past a rule.
+ */
 export function evaluatePolicy(policy: ClusterPolicy, method: string, path: string): PolicyVerdict {
-  const deny = policy.deny.find((r) => r.matches(method, path));
+  const views = pathViews(path);
+  const first = (rules: PolicyRule[]) => {
+    for (const view of views) {
+      const hit = rules.find((r) => r.matches(method, view));
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  const deny = first(policy.deny);
   if (deny) return { verdict: 'deny', rule: deny };
-  if (policy.allow && !policy.allow.some((r) => r.matches(method, path)))
+  const allow = policy.allow;
+  if (allow && !views.every((view) => allow.some((r) => r.matches(method, view))))
     return { verdict: 'not-allowed', source: policy.allowSource ?? 'policy.allow' };
-  const confirm = policy.confirm.find((r) => r.matches(method, path));
+  const confirm = first(policy.confirm);
   return confirm ? { verdict: 'confirm', rule: confirm } : { verdict: 'ok' };
+}
+
+/** The path as sent and, when it differs, with every percent-escape decoded (%2F becomes "/"). */
+export function pathViews(path: string): string[] {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return [path];
+  }
+  return decoded === path ? [path] : [path, decoded];
 }

@@ -135,7 +135,7 @@ export const getClusterResources = defineTool({
 
 function project(r: Resource, fields: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const f of fields) if (r[f] !== undefined && r[f] !== '') out[f] = r[f];
+  for (const f of fields) if (Object.hasOwn(r, f) && r[f] !== undefined && r[f] !== '') out[f] = r[f];
   return out;
 }
 

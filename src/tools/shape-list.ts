@@ -15,7 +15,7 @@ export function shapeList(data: unknown, fields?: string[], limit?: number): Sha
     rows = rows.map((r) => {
       if (!r || typeof r !== 'object' || Array.isArray(r)) return r;
       const src = r as Record<string, unknown>;
-      return Object.fromEntries(fields.filter((f) => f in src).map((f) => [f, src[f]]));
+      return Object.fromEntries(fields.filter((f) => Object.hasOwn(src, f)).map((f) => [f, src[f]]));
     });
   }
   if (limit !== undefined && rows.length > limit)

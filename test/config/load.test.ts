@@ -165,6 +165,15 @@ describe('config values', () => {
     expect(err.message).toMatch(message);
   });
 
+  it('rejects a secret with whitespace or a newline (a paste mistake) as a config error', async () => {
+    const dir = tmp();
+    write(dir, 'clusters.json', { clusters: { prod: entry({ token_secret: `${SECRET}\r\n` }) } });
+    const err = await configError(load({ cwd: dir }));
+    expect(err.keyPath).toBe('clusters.prod.token_secret');
+    expect(err.message).toMatch(/whitespace or a control character/);
+    expect(err.message).not.toContain(SECRET);
+  });
+
   it('requires a secret', async () => {
     const dir = tmp();
     write(dir, 'clusters.json', { clusters: { prod: { ...entry(), token_secret: undefined } } });

@@ -41,6 +41,34 @@ describe('request policies through the MCP protocol', () => {
     expect(sent(h.sims.prod!, 'POST')).toEqual(['/nodes/pve1/qemu/100/status/shutdown']);
   });
 
+  it('an encoded slash cannot slip past a rule, even when the schema pre-flight is unavailable', async () => {
+    h = await harness({ deny: ['POST /nodes/*/qemu/*/status/stop', '* /access/**'] });
+    // No schema: the pre-flight that would refuse the odd path cannot help; the policy must.
+    h.sims.prod!.setGarbage('/pve-docs');
+    for (const path of ['/nodes/pve1/qemu/100/status%2Fstop', '/nodes/pve1/qemu%2F100/status/stop']) {
+      const r = await h.call('proxmox_api_call', { method: 'POST', path });
+      expect(r.isError, path).toBe(true);
+      expect(textOf(r)).toMatch(/denied by policy rule "POST \/nodes\/\*\/qemu\/\*\/status\/stop"/);
+    }
+    const access = await h.call('proxmox_api_call', { path: '/access%2Fusers' });
+    expect(textOf(access)).toMatch(/denied by policy rule "\* \/access\/\*\*"/);
+    expect(sent(h.sims.prod!, 'POST')).toEqual([]);
+    expect(h.sims.prod!.requests.some((q) => q.path.includes('access'))).toBe(false);
+  });
+
+  it('an allow-list must accept every reading of an encoded path', async () => {
+    // "status*" accepts the single segment "status%2Fstop" as sent, but PVE routes the decoded
+    // status/stop, which the rule does not name: not allowed.
+    h = await harness({ allow: ['GET /**', 'POST /nodes/*/qemu/*/status*'] });
+    h.sims.prod!.setGarbage('/pve-docs');
+    const r = await h.call('proxmox_api_call', {
+      method: 'POST',
+      path: '/nodes/pve1/qemu/100/status%2Fstop',
+    });
+    expect(textOf(r)).toMatch(/no rule of the allow-list/);
+    expect(sent(h.sims.prod!, 'POST')).toEqual([]);
+  });
+
   it('deny applies to reads too, and the top-level policy is the default', async () => {
     h = await harness({}, { deny: ['* /access/**'] });
     const r = await h.call('proxmox_api_call', { path: '/access/permissions' });

@@ -137,6 +137,25 @@ describe('schema-aware raw API', () => {
     expect(textOf(r)).toMatch(/Showing 3 of \d+ rows/);
   });
 
+  it('projects only real fields ("__proto__" is not one)', async () => {
+    const r = await h.call('proxmox_api_call', {
+      path: '/cluster/resources',
+      data: { type: 'vm' },
+      fields: ['__proto__', 'vmid'],
+      limit: 2,
+    });
+    const rows = (r.structuredContent as { data: Array<Record<string, unknown>> }).data;
+    for (const row of rows) expect(Object.keys(row)).toEqual(['vmid']);
+    const g = await h.call('get_cluster_resources', {
+      type: 'vm',
+      fields: ['constructor', 'vmid'],
+      limit: 2,
+    });
+    for (const row of (g.structuredContent as { resources: Array<Record<string, unknown>> }).resources) {
+      expect(Object.keys(row)).toEqual(['vmid']);
+    }
+  });
+
   it('keeps working without a schema and says why describe cannot help', async () => {
     const d = await h.call('proxmox_api_describe', { cluster: 'blocked', query: 'snapshot' });
     expect(d.isError).toBe(true);
