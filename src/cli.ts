@@ -101,7 +101,13 @@ interface HttpCommandOptions extends CommonOptions {
 }
 
 /** `sse`: the HTTP stack is imported here and only here, so the stdio path never loads it. */
-async function runHttpServer(opts: HttpCommandOptions): Promise<void> {
+/** Clusters handed in by `demo --http` instead of read from the configuration. */
+interface PreloadedClusters {
+  config: LoadedConfig;
+  close: () => Promise<void>;
+}
+
+async function runHttpServer(opts: HttpCommandOptions, preloaded?: PreloadedClusters): Promise<void> {
   const http = await import('./transports/http/index.js');
   // Settings first: an unsafe bind is refused before any config or secret is read.
   const settings = http.resolveHttpSettings(
@@ -109,12 +115,14 @@ async function runHttpServer(opts: HttpCommandOptions): Promise<void> {
     env,
   );
   const tools = enabledTools(opts);
-  const loaded = await loadConfig({
-    configFlag: opts.config,
-    env,
-    cwd: process.cwd(),
-    homedir: os.homedir(),
-  });
+  const loaded =
+    preloaded?.config ??
+    (await loadConfig({
+      configFlag: opts.config,
+      env,
+      cwd: process.cwd(),
+      homedir: os.homedir(),
+    }));
   const runtime = buildRuntime(loaded, runtimeOptions(opts, settings.authToken ? [settings.authToken] : []));
   const deps = {
     registry: runtime.registry,
@@ -148,6 +156,7 @@ async function runHttpServer(opts: HttpCommandOptions): Promise<void> {
   process.once('SIGINT', force);
   await handle.close();
   await runtime.registry.close();
+  await preloaded?.close();
   process.exit(0);
 }
 
@@ -284,11 +293,17 @@ export function buildProgram(): Command {
   addCommonOptions(
     program
       .command('demo')
-      .description('serve MCP over stdio against two built-in simulated clusters (no Proxmox needed)'),
-  ).action(async (opts: CommonOptions) => {
+      .description(
+        'serve MCP against two built-in simulated clusters (no Proxmox needed): over stdio, or with --http as the sse server does',
+      )
+      .option('--http', 'serve Streamable HTTP (/mcp) and SSE (/sse) instead of stdio, like `sse`')
+      .addOption(new Option('--host <address>', 'with --http: address to bind (env MCP_HOST)'))
+      .addOption(new Option('--port <number>', 'with --http: port (env MCP_PORT)').argParser(parsePort)),
+  ).action(async (opts: HttpCommandOptions & { http?: boolean }) => {
     const { startDemoClusters } = await import('./commands/demo.js');
     const demo = await startDemoClusters();
-    await runStdioServer(demo.config, opts, demo.close);
+    if (opts.http) await runHttpServer(opts, demo);
+    else await runStdioServer(demo.config, opts, demo.close);
   });
 
   addCommonOptions(

@@ -162,8 +162,12 @@ export interface SpawnedServer {
 }
 
 /** `node bin/proxmox-mcp.js sse …` as a user runs it; resolves once it logs its address. */
-export async function spawnSse(args: string[], env: Record<string, string>): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [binPath, 'sse', ...args], {
+export async function spawnSse(
+  args: string[],
+  env: Record<string, string>,
+  command: string[] = ['sse'],
+): Promise<SpawnedServer> {
+  const child = spawn(process.execPath, [binPath, ...command, ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
   });
