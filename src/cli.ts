@@ -1,261 +1,29 @@
-import os from 'node:os';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
-import type { LoadedConfig } from './config/types.js';
-import { buildRuntime, type RuntimeOptions } from './runtime.js';
-import { SecretRedactor } from './redact.js';
-import { createServer } from './server.js';
+import os from 'node:os';
 import { allTools } from './tools/index.js';
-import { serveStdio } from './transports/stdio.js';
 import { renderToolsDoc } from './commands/tools-doc.js';
-import type { LogLevel } from './logger.js';
 import { VERSION } from './version.js';
-import { defaultCacheDir } from './schema/index.js';
 import type { InitFlags } from './init/index.js';
+import { runCheck, runInitCommand, type CheckCommandOptions } from './cli/diagnose.js';
+import { runHttpServer, runStdioServer, type HttpCommandOptions } from './cli/serve.js';
+import {
+  collectNames,
+  EXIT_CONFIG,
+  EXIT_USAGE,
+  env,
+  parsePort,
+  parseSeconds,
+  stderr,
+  UsageError,
+  type CommonOptions,
+} from './cli/shared.js';
 
 /**
- * The only module that touches `process`: argv, env, exit codes, stdio. Exit codes: 0 ok, 2 usage,
- * 78 configuration (EX_CONFIG), 1 anything else.
+ * The entry point: argv to commands, errors to exit codes (0 ok, 1 failure, 2 usage, 78 configuration
+ * (EX_CONFIG)). The command bodies live in src/cli/; only this layer touches \`process\`.
  */
-const EXIT_USAGE = 2;
-const EXIT_CONFIG = 78;
-
-const env = process.env;
-const stderr = (s: string) => void process.stderr.write(s);
-
-interface CommonOptions {
-  config?: string;
-  readOnly?: boolean;
-  tools?: string;
-}
-
-function readOnlySource(opts: CommonOptions): string | undefined {
-  if (opts.readOnly) return '--read-only';
-  if (/^(1|true|yes|on)$/i.test(env.PROXMOX_MCP_READ_ONLY ?? ''))
-    return `PROXMOX_MCP_READ_ONLY=${env.PROXMOX_MCP_READ_ONLY}`;
-  return undefined;
-}
-
-function enabledTools(opts: CommonOptions): string[] | undefined {
-  const raw = opts.tools ?? env.PROXMOX_MCP_TOOLS;
-  if (!raw?.trim()) return undefined;
-  const names = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const valid = allTools.map((t) => t.name);
-  const unknown = names.filter((n) => !valid.includes(n));
-  if (unknown.length) {
-    throw new UsageError(
-      `unknown tool${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in ${opts.tools ? '--tools' : 'PROXMOX_MCP_TOOLS'}; valid tools: ${valid.join(', ')}`,
-    );
-  }
-  return names;
-}
-
-class UsageError extends Error {}
-
-/** Runtime settings every serving command shares: flags and environment resolved in one place. */
-function runtimeOptions(opts: CommonOptions, extraSecrets: string[] = []): RuntimeOptions {
-  return {
-    readOnlySource: readOnlySource(opts),
-    logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? 'info',
-    logFormat: env.LOG_FORMAT === 'json' ? 'json' : 'text',
-    writeLog: stderr,
-    schemaCacheDir: env.PROXMOX_MCP_CACHE_DIR || defaultCacheDir(env, os.homedir()),
-    extraSecrets,
-  };
-}
-
-async function runStdioServer(
-  loaded: LoadedConfig,
-  opts: CommonOptions,
-  onClose?: () => Promise<void>,
-): Promise<void> {
-  const tools = enabledTools(opts);
-  const runtime = buildRuntime(loaded, runtimeOptions(opts));
-  const server = createServer({
-    registry: runtime.registry,
-    logger: runtime.logger,
-    redact: runtime.redactor.redact,
-    enabledTools: tools,
-  });
-  runtime.logger.info(`serving ${runtime.registry.names.length} cluster(s) over stdio`, {
-    config: loaded.source,
-    default: runtime.registry.defaultCluster,
-  });
-  await serveStdio(server, process.stdin, process.stdout);
-  await runtime.registry.close();
-  await onClose?.();
-  // Close promptly when the client goes away, even if a socket or timer lingers.
-  process.exit(0);
-}
-
-interface HttpCommandOptions extends CommonOptions {
-  host?: string;
-  port?: number;
-  stateless?: boolean;
-  /** commander's `--no-auth`: false when given. */
-  auth?: boolean;
-}
-
-/** `sse`: the HTTP stack is imported here and only here, so the stdio path never loads it. */
-/** Clusters handed in by `demo --http` instead of read from the configuration. */
-interface PreloadedClusters {
-  config: LoadedConfig;
-  close: () => Promise<void>;
-}
-
-async function runHttpServer(opts: HttpCommandOptions, preloaded?: PreloadedClusters): Promise<void> {
-  const http = await import('./transports/http/index.js');
-  // Settings first: an unsafe bind is refused before any config or secret is read.
-  const settings = http.resolveHttpSettings(
-    { host: opts.host, port: opts.port, stateless: opts.stateless, noAuth: opts.auth === false },
-    env,
-  );
-  const tools = enabledTools(opts);
-  const loaded =
-    preloaded?.config ??
-    (await loadConfig({
-      configFlag: opts.config,
-      env,
-      cwd: process.cwd(),
-      homedir: os.homedir(),
-    }));
-  const runtime = buildRuntime(loaded, runtimeOptions(opts, settings.authToken ? [settings.authToken] : []));
-  const deps = {
-    registry: runtime.registry,
-    logger: runtime.logger,
-    redact: runtime.redactor.redact,
-    enabledTools: tools,
-  };
-  runtime.logger.info(`serving ${runtime.registry.names.length} cluster(s) over HTTP`, {
-    config: loaded.source,
-    default: runtime.registry.defaultCluster,
-  });
-  const handle = await http
-    .startHttpServer({
-      settings,
-      logger: runtime.logger,
-      createServer: () => createServer(deps),
-      version: VERSION,
-    })
-    .catch((err: unknown) => {
-      if (!(err instanceof http.ListenError)) throw err;
-      stderr(`proxmox-mcp: ${err.message}\n`);
-      process.exit(1);
-    });
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-  runtime.logger.info(`${signal}: shutting down (send it again to stop at once)`);
-  const force = () => process.exit(1);
-  process.once('SIGTERM', force);
-  process.once('SIGINT', force);
-  await handle.close();
-  await runtime.registry.close();
-  await preloaded?.close();
-  process.exit(0);
-}
-
-interface CheckCommandOptions {
-  config?: string;
-  cluster?: string[];
-  json?: boolean;
-  timeout?: number;
-  readOnly?: boolean;
-}
-
-/** `check`: exit 0 when every checked cluster is usable, 1 when not; config errors stay 78. */
-async function runCheck(opts: CheckCommandOptions): Promise<void> {
-  const doctor = await import('./doctor/index.js');
-  const loaded = await loadConfig({
-    configFlag: opts.config,
-    env,
-    cwd: process.cwd(),
-    homedir: os.homedir(),
-  });
-  const names = loaded.clusters.map((c) => c.name);
-  const unknown = (opts.cluster ?? []).filter((n) => !names.includes(n));
-  if (unknown.length) {
-    throw new UsageError(
-      `unknown cluster ${unknown.join(', ')} in --cluster; configured: ${names.join(', ')}`,
-    );
-  }
-  const readOnly = readOnlySource(opts);
-  const config = readOnly
-    ? {
-        ...loaded,
-        clusters: loaded.clusters.map((c) => ({ ...c, readOnly: true, readOnlySource: readOnly })),
-      }
-    : loaded;
-  const report = await doctor.runDoctor({
-    config,
-    origin: doctor.configOrigin(loaded, env),
-    clusters: opts.cluster,
-    budgetMs: (opts.timeout ?? doctor.DEFAULT_BUDGET_MS / 1000) * 1000,
-  });
-  const color = !!process.stdout.isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
-  // A server may echo the Authorization header back in an error; people paste this output into bug
-  // reports, so it passes the same redactor as every tool result.
-  const redactor = new SecretRedactor();
-  for (const c of loaded.clusters) redactor.add(c.tokenSecret);
-  const text = redactor.redact(
-    opts.json ? JSON.stringify(report, null, 2) + '\n' : doctor.renderReport(report, { color }),
-  );
-  process.stdout.write(text, () => process.exit(report.usable ? 0 : 1));
-}
-
-/** `init`: usage errors exit 2, refusals (file exists, certificate unreadable) 1, Ctrl-C 130. */
-async function runInitCommand(flags: InitFlags): Promise<void> {
-  const init = await import('./init/index.js');
-  try {
-    await init.runInit(flags, {
-      env,
-      cwd: process.cwd(),
-      homedir: os.homedir(),
-      stdin: process.stdin,
-      stdinIsTTY: !!process.stdin.isTTY,
-      promptOutput: process.stderr,
-      stdout: (s) => void process.stdout.write(s),
-      stderr,
-    });
-  } catch (err) {
-    if (err instanceof init.InitUsageError) throw new UsageError(err.message);
-    if (err instanceof init.InitError || err instanceof init.PromptAbortedError) {
-      stderr(`proxmox-mcp init: ${err.message}\n`);
-      process.exit(err instanceof init.PromptAbortedError && err.signal ? 130 : 1);
-    }
-    throw err;
-  }
-  // stdin may hold a readline handle open; the work is done.
-  process.exit(0);
-}
-
-function parseSeconds(value: string): number {
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n < 0.1 || n > 600)
-    throw new InvalidArgumentError('expected seconds from 0.1 to 600.');
-  return n;
-}
-
-function collectNames(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  ];
-}
-
-function parsePort(value: string): number {
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
-    throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free port).');
-  return Number(value);
-}
 
 function addCommonOptions(cmd: Command): Command {
   return cmd

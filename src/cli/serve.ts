@@ -1,0 +1,102 @@
+import os from 'node:os';
+import { loadConfig } from '../config/load.js';
+import type { LoadedConfig } from '../config/types.js';
+import { buildRuntime } from '../runtime.js';
+import { createServer } from '../server.js';
+import { serveStdio } from '../transports/stdio.js';
+import { VERSION } from '../version.js';
+import { enabledTools, env, runtimeOptions, stderr, type CommonOptions } from './shared.js';
+
+// The serving commands: stdio (default, and \`demo\`) and HTTP (\`sse\`, and \`demo --http\`).
+
+export async function runStdioServer(
+  loaded: LoadedConfig,
+  opts: CommonOptions,
+  onClose?: () => Promise<void>,
+): Promise<void> {
+  const tools = enabledTools(opts);
+  const runtime = buildRuntime(loaded, runtimeOptions(opts));
+  const server = createServer({
+    registry: runtime.registry,
+    logger: runtime.logger,
+    redact: runtime.redactor.redact,
+    enabledTools: tools,
+  });
+  runtime.logger.info(`serving ${runtime.registry.names.length} cluster(s) over stdio`, {
+    config: loaded.source,
+    default: runtime.registry.defaultCluster,
+  });
+  await serveStdio(server, process.stdin, process.stdout);
+  await runtime.registry.close();
+  await onClose?.();
+  // Close promptly when the client goes away, even if a socket or timer lingers.
+  process.exit(0);
+}
+
+export interface HttpCommandOptions extends CommonOptions {
+  host?: string;
+  port?: number;
+  stateless?: boolean;
+  /** commander's `--no-auth`: false when given. */
+  auth?: boolean;
+}
+
+/** Clusters handed in by `demo --http` instead of read from the configuration. */
+export interface PreloadedClusters {
+  config: LoadedConfig;
+  close: () => Promise<void>;
+}
+
+/** `sse`: the HTTP stack is imported here and only here, so the stdio path never loads it. */
+export async function runHttpServer(opts: HttpCommandOptions, preloaded?: PreloadedClusters): Promise<void> {
+  const http = await import('../transports/http/index.js');
+  // Settings first: an unsafe bind is refused before any config or secret is read.
+  const settings = http.resolveHttpSettings(
+    { host: opts.host, port: opts.port, stateless: opts.stateless, noAuth: opts.auth === false },
+    env,
+  );
+  const tools = enabledTools(opts);
+  const loaded =
+    preloaded?.config ??
+    (await loadConfig({
+      configFlag: opts.config,
+      env,
+      cwd: process.cwd(),
+      homedir: os.homedir(),
+    }));
+  const runtime = buildRuntime(loaded, runtimeOptions(opts, settings.authToken ? [settings.authToken] : []));
+  const deps = {
+    registry: runtime.registry,
+    logger: runtime.logger,
+    redact: runtime.redactor.redact,
+    enabledTools: tools,
+  };
+  runtime.logger.info(`serving ${runtime.registry.names.length} cluster(s) over HTTP`, {
+    config: loaded.source,
+    default: runtime.registry.defaultCluster,
+  });
+  const handle = await http
+    .startHttpServer({
+      settings,
+      logger: runtime.logger,
+      createServer: () => createServer(deps),
+      version: VERSION,
+    })
+    .catch((err: unknown) => {
+      if (!(err instanceof http.ListenError)) throw err;
+      stderr(`proxmox-mcp: ${err.message}\n`);
+      process.exit(1);
+    });
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  runtime.logger.info(`${signal}: shutting down (send it again to stop at once)`);
+  const force = () => process.exit(1);
+  process.once('SIGTERM', force);
+  process.once('SIGINT', force);
+  await handle.close();
+  await runtime.registry.close();
+  await preloaded?.close();
+  process.exit(0);
+}

@@ -1,0 +1,84 @@
+import os from 'node:os';
+import { InvalidArgumentError } from 'commander';
+import { defaultCacheDir } from '../schema/index.js';
+import type { LogLevel } from '../logger.js';
+import type { RuntimeOptions } from '../runtime.js';
+import { allTools } from '../tools/index.js';
+
+/**
+ * What every command of the CLI layer shares: the process environment, exit codes, option parsing and
+ * the runtime settings resolved from flags and environment in one place. Only the CLI layer (src/cli.ts
+ * and src/cli/) touches \`process\`.
+ */
+export const EXIT_USAGE = 2;
+export const EXIT_CONFIG = 78;
+
+export const env = process.env;
+export const stderr = (s: string) => void process.stderr.write(s);
+
+export interface CommonOptions {
+  config?: string;
+  readOnly?: boolean;
+  tools?: string;
+}
+
+export function readOnlySource(opts: CommonOptions): string | undefined {
+  if (opts.readOnly) return '--read-only';
+  if (/^(1|true|yes|on)$/i.test(env.PROXMOX_MCP_READ_ONLY ?? ''))
+    return `PROXMOX_MCP_READ_ONLY=${env.PROXMOX_MCP_READ_ONLY}`;
+  return undefined;
+}
+
+export function enabledTools(opts: CommonOptions): string[] | undefined {
+  const raw = opts.tools ?? env.PROXMOX_MCP_TOOLS;
+  if (!raw?.trim()) return undefined;
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const valid = allTools.map((t) => t.name);
+  const unknown = names.filter((n) => !valid.includes(n));
+  if (unknown.length) {
+    throw new UsageError(
+      `unknown tool${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in ${opts.tools ? '--tools' : 'PROXMOX_MCP_TOOLS'}; valid tools: ${valid.join(', ')}`,
+    );
+  }
+  return names;
+}
+
+export class UsageError extends Error {}
+
+/** Runtime settings every serving command shares: flags and environment resolved in one place. */
+export function runtimeOptions(opts: CommonOptions, extraSecrets: string[] = []): RuntimeOptions {
+  return {
+    readOnlySource: readOnlySource(opts),
+    logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? 'info',
+    logFormat: env.LOG_FORMAT === 'json' ? 'json' : 'text',
+    writeLog: stderr,
+    schemaCacheDir: env.PROXMOX_MCP_CACHE_DIR || defaultCacheDir(env, os.homedir()),
+    extraSecrets,
+  };
+}
+
+export function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n < 0.1 || n > 600)
+    throw new InvalidArgumentError('expected seconds from 0.1 to 600.');
+  return n;
+}
+
+export function collectNames(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
+}
+
+export function parsePort(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free port).');
+  return Number(value);
+}
