@@ -1,5 +1,29 @@
-import type { LoadedConfig } from '../config/types.js';
+import type { ClusterConfig, LoadedConfig } from '../config/types.js';
 import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../simulator/index.js';
+
+/**
+ * The cluster entry that reaches a simulator through the real client: HTTPS with its certificate
+ * pinned by fingerprint and the real token header. Used by `demo` and by the test harness.
+ */
+export function simulatedCluster(
+  name: string,
+  sim: Simulator,
+  overrides: Partial<ClusterConfig> = {},
+): ClusterConfig {
+  return {
+    name,
+    origin: sim.url,
+    host: sim.host,
+    port: sim.port,
+    user: 'root@pam',
+    tokenId: 'mcp',
+    tokenSecret: DEMO_TOKEN_SECRET,
+    tls: { mode: 'fingerprint', fingerprint: sim.fingerprint },
+    readOnly: false,
+    timeoutMs: 30_000,
+    ...overrides,
+  };
+}
 
 export interface DemoClusters {
   config: LoadedConfig;
@@ -15,23 +39,11 @@ export interface DemoClusters {
 export async function startDemoClusters(): Promise<DemoClusters> {
   const demo = await startSimulator({ clusterName: 'demo', nodes: ['pve1', 'pve2', 'pve3'] });
   const lab = await startSimulator({ clusterName: 'lab', nodes: ['lab1'], seed: 'demo' });
-  const entry = (name: string, sim: Simulator) => ({
-    name,
-    origin: sim.url,
-    host: sim.host,
-    port: sim.port,
-    user: 'root@pam',
-    tokenId: 'mcp',
-    tokenSecret: DEMO_TOKEN_SECRET,
-    tls: { mode: 'fingerprint' as const, fingerprint: sim.fingerprint },
-    readOnly: false,
-    timeoutMs: 30_000,
-  });
   return {
     config: {
       source: 'built-in simulator (proxmox-mcp demo)',
       defaultCluster: 'demo',
-      clusters: [entry('demo', demo), entry('lab', lab)],
+      clusters: [simulatedCluster('demo', demo), simulatedCluster('lab', lab)],
     },
     simulators: [demo, lab],
     close: async () => {

@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { assertBuilt, binPath, runCli, startCli } from '../helpers/cli.js';
+import { assertBuilt, binPath, runCli, startCli, envFor } from '../helpers/cli.js';
 
 let sim: Simulator;
 let env: Record<string, string>;
@@ -15,9 +15,7 @@ beforeAll(async () => {
   assertBuilt();
   sim = await startSimulator({ taskDurationMs: 50 });
   env = {
-    PROXMOX_URL: sim.url,
-    PROXMOX_TOKEN: `root@pam!mcp=${DEMO_TOKEN_SECRET}`,
-    PROXMOX_FINGERPRINT: sim.fingerprint,
+    ...envFor(sim),
   };
 });
 afterAll(async () => sim?.close());

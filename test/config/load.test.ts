@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/errors.js';
+import { configError } from '../helpers/config-error.js';
 import { loadConfig } from '../../src/config/load.js';
 
 const SECRET = '5f1c9b2e-1111-4c2d-9e3f-aabbccddeeff';
@@ -37,16 +37,6 @@ async function load(opts: {
     configFlag: opts.configFlag,
     homedir: opts.homedir ?? tmp(),
   });
-}
-
-async function configError(p: Promise<unknown>): Promise<ConfigError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('config discovery order', () => {

@@ -10,7 +10,7 @@ import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/sim
 import { assertBuilt, repoRoot } from '../helpers/cli.js';
 import { ensureNode24, type NodeBinary } from './helpers/node24.js';
 import { installTarball, packageJson, packRepo, pathWith, type PackResult } from './helpers/package.js';
-import { run } from './helpers/process.js';
+import { run } from '../helpers/process.js';
 
 /**
  * The npm install path, end to end: pack the working tree, install the tarball into an empty

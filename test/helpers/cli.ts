@@ -1,4 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { DEMO_TOKEN_SECRET, type Simulator } from '../../src/simulator/index.js';
+import { run, type ProcessResult } from './process.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,40 +14,28 @@ export function assertBuilt(): void {
     throw new Error('dist/cli.js missing: run `npm run build` (npm test does it)');
 }
 
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type RunResult = ProcessResult;
 
 /** Runs the built CLI to completion with a clean environment plus `env`. */
 export function runCli(
   args: string[],
   opts: { env?: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number } = {},
 ): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {
-      cwd: opts.cwd ?? repoRoot,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...opts.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(
-          `proxmox-mcp ${args.join(' ')} did not exit within ${opts.timeoutMs ?? 15000} ms\nstderr: ${stderr}`,
-        ),
-      );
-    }, opts.timeoutMs ?? 15_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? '');
+  return run(process.execPath, [binPath, ...args], {
+    cwd: opts.cwd ?? repoRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...opts.env },
+    input: opts.input,
+    timeoutMs: opts.timeoutMs,
   });
+}
+
+/** The environment that points the built CLI at a simulator (single-cluster mode, pinned certificate). */
+export function envFor(sim: Simulator): Record<string, string> {
+  return {
+    PROXMOX_URL: sim.url,
+    PROXMOX_TOKEN: `root@pam!mcp=${DEMO_TOKEN_SECRET}`,
+    PROXMOX_FINGERPRINT: sim.fingerprint,
+  };
 }
 
 /** Starts the CLI and keeps it running; for JSON-RPC conversations over stdio. */

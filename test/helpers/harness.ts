@@ -4,12 +4,8 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ClusterConfig, LoadedConfig, TlsSettings } from '../../src/config/types.js';
 import { buildRuntime, type Runtime } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
-import {
-  DEMO_TOKEN_SECRET,
-  startSimulator,
-  type Simulator,
-  type SimulatorOptions,
-} from '../../src/simulator/index.js';
+import { simulatedCluster } from '../../src/commands/demo.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
 export interface HarnessCluster {
   name: string;
@@ -35,19 +31,7 @@ export function clusterConfigFor(
   sim: Simulator,
   overrides: Partial<ClusterConfig> = {},
 ): ClusterConfig {
-  return {
-    name,
-    origin: sim.url,
-    host: sim.host,
-    port: sim.port,
-    user: 'root@pam',
-    tokenId: 'mcp',
-    tokenSecret: DEMO_TOKEN_SECRET,
-    tls: { mode: 'fingerprint', fingerprint: sim.fingerprint },
-    readOnly: false,
-    timeoutMs: 10_000,
-    ...overrides,
-  };
+  return simulatedCluster(name, sim, { timeoutMs: 10_000, ...overrides });
 }
 
 /** A real MCP client connected in-memory to the real server, which talks HTTPS to simulators. */

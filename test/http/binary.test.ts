@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { assertBuilt, repoRoot, runCli } from '../helpers/cli.js';
+import { assertBuilt, repoRoot, runCli, envFor } from '../helpers/cli.js';
 import { TOKEN, healthz, spawnSse, streamableClient, waitFor, type SpawnedServer } from './helpers.js';
 
 let sim: Simulator;
@@ -14,9 +14,7 @@ beforeAll(async () => {
   assertBuilt();
   sim = await startSimulator({ taskDurationMs: 50 });
   env = {
-    PROXMOX_URL: sim.url,
-    PROXMOX_TOKEN: `root@pam!mcp=${DEMO_TOKEN_SECRET}`,
-    PROXMOX_FINGERPRINT: sim.fingerprint,
+    ...envFor(sim),
     MCP_AUTH_TOKEN: TOKEN,
   };
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/errors.js';
+import { configError } from '../helpers/config-error.js';
 import { loadConfig } from '../../src/config/load.js';
 import { configFileSchema } from '../../src/config/schema.js';
 import { evaluatePolicy } from '../../src/safety/policy.js';
@@ -26,16 +26,6 @@ function configDir(config: unknown): { dir: string; file: string } {
 async function load(config: unknown, env: Record<string, string> = {}) {
   const { dir } = configDir(config);
   return loadConfig({ cwd: dir, env, homedir: dir });
-}
-
-async function configError(p: Promise<unknown>): Promise<ConfigError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('policy and audit_log in clusters.json', () => {

@@ -1,9 +1,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { allTools } from '../../src/tools/index.js';
-import { assertBuilt, binPath } from '../helpers/cli.js';
+import { assertBuilt, binPath, envFor } from '../helpers/cli.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
 
 const FINISHED_TASK = 'FINISHED_TASK';
@@ -122,9 +122,7 @@ describe('PROXMOX_MCP_READ_ONLY=1 in the built binary', () => {
       args: [binPath],
       env: {
         PATH: process.env.PATH ?? '',
-        PROXMOX_URL: sim.url,
-        PROXMOX_TOKEN: `root@pam!mcp=${DEMO_TOKEN_SECRET}`,
-        PROXMOX_FINGERPRINT: sim.fingerprint,
+        ...envFor(sim),
         PROXMOX_MCP_READ_ONLY: '1',
       },
       stderr: 'pipe',

@@ -1,9 +1,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { allTools } from '../../src/tools/index.js';
-import { assertBuilt, binPath, runCli } from '../helpers/cli.js';
+import { assertBuilt, binPath, runCli, envFor } from '../helpers/cli.js';
 import { startHarness } from '../helpers/harness.js';
 
 let sim: Simulator;
@@ -13,9 +13,7 @@ beforeAll(async () => {
   assertBuilt();
   sim = await startSimulator({ taskDurationMs: 50 });
   env = {
-    PROXMOX_URL: sim.url,
-    PROXMOX_TOKEN: `root@pam!mcp=${DEMO_TOKEN_SECRET}`,
-    PROXMOX_FINGERPRINT: sim.fingerprint,
+    ...envFor(sim),
   };
 });
 afterAll(async () => sim?.close());

@@ -10,9 +10,9 @@ export function splitUser(user: string): { user: string; tokenid?: string } {
   return m ? { user: m[1] ?? user, tokenid: m[2] } : { user };
 }
 
-/** One row of a task list. Running tasks have no endtime; the node list marks them RUNNING. */
-export function taskListItem(t: Task, markRunning: boolean): Record<string, string | number> {
-  const item: Record<string, string | number> = {
+/** The decoded UPID fields every task answer starts with (list rows and task status alike). */
+export function upidFields(t: Task): Record<string, string | number> {
+  return {
     upid: t.upid,
     node: t.node,
     pid: t.pid,
@@ -22,6 +22,11 @@ export function taskListItem(t: Task, markRunning: boolean): Record<string, stri
     id: t.id,
     ...splitUser(t.user),
   };
+}
+
+/** One row of a task list. Running tasks have no endtime; the node list marks them RUNNING. */
+export function taskListItem(t: Task, markRunning: boolean): Record<string, string | number> {
+  const item = upidFields(t);
   if (t.done) {
     item.endtime = t.endtime ?? t.starttime;
     item.status = t.exitstatus ?? 'OK';

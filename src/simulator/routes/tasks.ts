@@ -3,7 +3,7 @@ import { Reply, type HandlerContext, type RouteDef } from '../route-types.js';
 import { decodeUpid, type Task } from '../tasks.js';
 import { directoryIndex } from './helpers.js';
 import { indexReturns, nodeProp, upidProp } from './props.js';
-import { splitUser } from './task-list.js';
+import { upidFields } from './task-list.js';
 
 /** One task: /nodes/{node}/tasks/{upid} and its status and log (PVE/API2/Tasks.pm). */
 
@@ -83,14 +83,7 @@ export const taskRoutes: RouteDef[] = [
     handler: (ctx) => {
       const t = findTask(ctx, 'Sys.Audit');
       const status: Record<string, string | number> = {
-        upid: t.upid,
-        node: t.node,
-        pid: t.pid,
-        pstart: t.pstart,
-        starttime: t.starttime,
-        type: t.type,
-        id: t.id,
-        ...splitUser(t.user),
+        ...upidFields(t),
         status: t.done ? 'stopped' : 'running',
       };
       if (t.done) status.exitstatus = t.exitstatus ?? 'OK';

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { run, startServer, type ProcessResult, type Server } from './process.js';
+import { run, startServer, type ProcessResult, type Server } from '../../helpers/process.js';
 
 /**
  * A container, minus the container: the image's command run as a local process with the image's

@@ -10,7 +10,7 @@ export interface ProcessResult {
 export function run(
   command: string,
   args: string[],
-  opts: { env: Record<string, string>; cwd?: string; timeoutMs?: number },
+  opts: { env: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string },
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: opts.env, cwd: opts.cwd });
@@ -34,7 +34,7 @@ export function run(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
-    child.stdin.end();
+    child.stdin.end(opts.input ?? '');
   });
 }
 
