@@ -1,4 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
+
+// Start-up time is mostly parsing code. Two modules are swapped for stubs: the SDK Server's eager Ajv
+// validator (~1 MB parsed and run at every start even though we pass our own validator) and zod's
+// all-locales namespace (~280 KB of translations; we use English only).
+const slimDependencies: Plugin = {
+  name: 'slim-dependencies',
+  setup(build) {
+    build.onResolve({ filter: /validation\/ajv-provider\.js$/ }, (args) =>
+      /@modelcontextprotocol[\\/]sdk/.test(args.importer)
+        ? { path: fileURLToPath(new URL('./src/build/no-ajv.ts', import.meta.url)) }
+        : undefined,
+    );
+    build.onResolve({ filter: /locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer)
+        ? { path: fileURLToPath(new URL('./src/build/zod-locales.ts', import.meta.url)) }
+        : undefined,
+    );
+  },
+};
 
 // One bundled ESM file per entry: everything (SDK, zod, undici, commander, cosmiconfig) is inlined so
 // the published package has no runtime dependencies. The HTTP transport is a separate chunk that the
@@ -17,6 +38,7 @@ export default defineConfig({
   // cosmiconfig lazily imports TypeScript only for .ts config files, which we do not search for;
   // bundling it would add ~9 MB.
   external: ['typescript'],
+  esbuildPlugins: [slimDependencies],
   // Some bundled CommonJS dependencies call require() on Node built-ins; give ESM output a real require.
   banner: {
     js: "import { createRequire as __pmcpCreateRequire } from 'node:module'; const require = __pmcpCreateRequire(import.meta.url);",

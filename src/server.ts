@@ -7,9 +7,11 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ClusterRegistry } from './clusters/registry.js';
 import type { Logger } from './logger.js';
+import { FlatSchemaValidator } from './safety/elicitation-validator.js';
 import { allTools } from './tools/index.js';
 import { buildToolSet, type RegisteredTool } from './tools/registry.js';
 import { runTool } from './tools/run-tool.js';
+import { answerMalformedRequestsAsInvalidParams } from './invalid-params.js';
 import type { ToolDefinition } from './tools/types.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
@@ -44,8 +46,10 @@ export function createServer(deps: ServerDeps): Server {
     {
       capabilities: { tools: { listChanged: false }, logging: {} },
       instructions: instructionsFor(deps.registry),
+      jsonSchemaValidator: new FlatSchemaValidator(),
     },
   );
+  answerMalformedRequestsAsInvalidParams(server);
 
   // Confirmation rules can only ask a person through clients that support elicitation; say so once.
   server.oninitialized = () => {

@@ -1,4 +1,4 @@
-import { Agent, fetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ClusterConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import { normalizeApiPath, InvalidApiPathError } from './api-path.js';
@@ -7,6 +7,7 @@ import { ProxmoxRefusedError, ProxmoxError, type RequestFacts } from './errors.j
 import { httpErrorFrom, transportErrorFrom } from './error-mapping.js';
 import { readLimited } from './read-limited.js';
 import { createTlsConnector } from './tls.js';
+import { loadUndici } from './undici.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -92,7 +93,7 @@ const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
  */
 export class ProxmoxClient {
   readonly cluster: ClusterConfig;
-  private readonly dispatcher: Dispatcher;
+  private dispatcher: Promise<Dispatcher> | undefined;
   private readonly ownsDispatcher: boolean;
   private readonly authHeader: string;
   readonly guards: RequestGuard[];
@@ -104,17 +105,24 @@ export class ProxmoxClient {
   ) {
     this.cluster = cluster;
     this.ownsDispatcher = !opts.dispatcher;
-    this.dispatcher =
-      opts.dispatcher ??
-      new Agent({
-        connect: createTlsConnector(cluster.tls),
-        keepAliveTimeout: 30_000,
-        connections: 8,
-        connectTimeout: Math.min(cluster.timeoutMs, 10_000),
-      });
+    if (opts.dispatcher) this.dispatcher = Promise.resolve(opts.dispatcher);
     this.authHeader = `PVEAPIToken=${cluster.user}!${cluster.tokenId}=${cluster.tokenSecret}`;
     this.guards = [...(opts.guards ?? [])];
     this.observers = [...(opts.observers ?? [])];
+  }
+
+  /** The keep-alive agent with this cluster's TLS decision, made on first use (undici loads lazily). */
+  private agent(): Promise<Dispatcher> {
+    this.dispatcher ??= loadUndici().then(
+      ({ Agent, buildConnector }) =>
+        new Agent({
+          connect: createTlsConnector(this.cluster.tls, buildConnector),
+          keepAliveTimeout: 30_000,
+          connections: 8,
+          connectTimeout: Math.min(this.cluster.timeoutMs, 10_000),
+        }),
+    );
+    return this.dispatcher;
   }
 
   /** The token id (never the secret), for messages. */
@@ -269,7 +277,8 @@ export class ProxmoxClient {
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let res;
     try {
-      res = await fetch(url, { ...init, dispatcher: this.dispatcher, signal: combined, redirect: 'manual' });
+      const [{ fetch }, dispatcher] = await Promise.all([loadUndici(), this.agent()]);
+      res = await fetch(url, { ...init, dispatcher, signal: combined, redirect: 'manual' });
     } catch (err) {
       throw transportErrorFrom(err, facts, this.cluster, {
         timeoutMs,
@@ -294,7 +303,8 @@ export class ProxmoxClient {
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close().catch(() => {});
+    // Never made (no request was sent) means nothing to close.
+    if (this.ownsDispatcher && this.dispatcher) await this.dispatcher.then((d) => d.close()).catch(() => {});
   }
 }
 

@@ -1,5 +1,5 @@
 import type { TLSSocket } from 'node:tls';
-import { buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
 import type { TlsSettings } from '../config/types.js';
 
 /**
@@ -20,8 +20,9 @@ export class TlsCheckError extends Error {
   }
 }
 
-export function createTlsConnector(tls: TlsSettings): buildConnector.connector {
-  const base = buildConnector({
+/** `build` is undici's buildConnector, passed in because undici is loaded lazily (see undici.ts). */
+export function createTlsConnector(tls: TlsSettings, build: typeof buildConnector): buildConnector.connector {
+  const base = build({
     rejectUnauthorized: false,
     ca: tls.mode === 'verify' ? tls.ca : undefined,
     // Resumed sessions skip certificate presentation; every connection must show its certificate.

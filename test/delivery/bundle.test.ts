@@ -1,0 +1,69 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, repoRoot } from '../helpers/cli.js';
+
+/**
+ * Start-up cost is mostly parsing code, so what stdio start-up loads is a property of the build worth
+ * pinning: the files dist/cli.js imports statically (transitively) must not contain the code that is
+ * loaded lazily (undici, cosmiconfig + YAML, the HTTP transport, the simulator) or that is swapped out
+ * entirely (the SDK's Ajv validator, zod's non-English locales). See tsup.config.ts.
+ */
+const dist = path.join(repoRoot, 'dist');
+const source = (file: string) => readFileSync(path.join(dist, file), 'utf8');
+
+function staticGraph(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    // Static ESM imports only: `from "./chunk.js"` (dynamic ones are `import("./chunk.js")`).
+    for (const m of source(file).matchAll(/\bfrom\s+"\.\/([\w-]+\.js)"/g)) visit(m[1]!);
+  };
+  visit(entry);
+  return [...seen];
+}
+
+let startup: string[];
+let startupCode: string;
+beforeAll(() => {
+  assertBuilt();
+  startup = staticGraph('cli.js');
+  startupCode = startup.map(source).join('\n');
+});
+
+describe('what stdio start-up loads', () => {
+  it('is a subset of the shipped chunks, and leaves the lazy ones out', () => {
+    const all = readdirSync(dist);
+    expect(startup.every((f) => all.includes(f))).toBe(true);
+    expect(startup.length).toBeLessThan(all.length);
+  });
+
+  it.each([
+    ['undici (first Proxmox request)', /node_modules\/undici\//],
+    ['cosmiconfig (only when a config file exists)', /node_modules\/cosmiconfig\//],
+    ['js-yaml', /node_modules\/js-yaml\//],
+    ['the simulator (demo only)', /src\/simulator\//],
+    ['the Streamable HTTP / SSE transport (sse only)', /src\/transports\/http\//],
+  ])('does not parse %s', (_what, marker) => {
+    expect(startupCode).not.toMatch(marker);
+  });
+
+  it('carries no Ajv and no zod locale but English, anywhere in the bundle', () => {
+    const everything = readdirSync(dist).map(source).join('\n');
+    expect(everything).not.toMatch(/node_modules\/ajv\//);
+    const locales = [...everything.matchAll(/node_modules\/zod\/v4\/locales\/([\w-]+)\.js/g)].map(
+      (m) => m[1],
+    );
+    expect(new Set(locales)).toEqual(new Set(['en']));
+  });
+
+  it('still contains the lazy pieces, so they can load when needed', () => {
+    const lazy = readdirSync(dist)
+      .filter((f) => !startup.includes(f))
+      .map(source)
+      .join('\n');
+    expect(lazy).toMatch(/node_modules\/undici\//);
+    expect(lazy).toMatch(/node_modules\/cosmiconfig\//);
+  });
+});
