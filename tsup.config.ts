@@ -25,7 +25,9 @@ const slimDependencies: Plugin = {
 // the published package has no runtime dependencies. The HTTP transport is a separate chunk that the
 // CLI imports lazily, so stdio start-up does not parse it.
 export default defineConfig({
-  entry: { cli: 'src/cli.ts' },
+  // simulator.js: the PVE simulator on its own, for the benchmarks (test/bench) to run it in a separate
+  // process; its code is the same chunk `proxmox-mcp demo` loads, so the package barely grows.
+  entry: { cli: 'src/cli.ts', simulator: 'src/simulator/index.ts' },
   format: ['esm'],
   platform: 'node',
   target: 'node20',

@@ -11,6 +11,7 @@ import { FlatSchemaValidator } from './safety/elicitation-validator.js';
 import { allTools } from './tools/index.js';
 import { buildToolSet, type RegisteredTool } from './tools/registry.js';
 import { runTool } from './tools/run-tool.js';
+import { clip } from './clip.js';
 import { answerMalformedRequestsAsInvalidParams } from './invalid-params.js';
 import type { ToolDefinition } from './tools/types.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
@@ -71,7 +72,8 @@ export function createServer(deps: ServerDeps): Server {
         content: [
           {
             type: 'text',
-            text: `Unknown tool "${request.params.name}". Available tools: ${[...byName.keys()].join(', ')}.`,
+            // Clipped: the name is the client's and may be any size.
+            text: `Unknown tool "${clip(request.params.name)}". Available tools: ${[...byName.keys()].join(', ')}.`,
           },
         ],
       };

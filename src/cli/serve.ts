@@ -26,7 +26,8 @@ export async function runStdioServer(
     config: loaded.source,
     default: runtime.registry.defaultCluster,
   });
-  await serveStdio(server, process.stdin, process.stdout);
+  // Malformed input is answered on stdout (JSON-RPC) and noted on stderr, without the input itself.
+  await serveStdio(server, process.stdin, process.stdout, { onProblem: (m) => runtime.logger.warn(m) });
   await runtime.registry.close();
   await onClose?.();
   // Close promptly when the client goes away, even if a socket or timer lingers.

@@ -65,7 +65,8 @@ export class ClusterRegistry {
   }
 
   /** The cluster's API schema; rejects with SchemaUnavailableError (old PVE, access blocked…). */
-  schemaOf(handle: ClusterHandle, signal?: AbortSignal): Promise<ApiIndex> {
+  /** `signal` may be a function, called only if the schema has to be waited for. */
+  schemaOf(handle: ClusterHandle, signal?: AbortSignal | (() => AbortSignal)): Promise<ApiIndex> {
     return loadClusterSchema(this.schemas, handle, signal);
   }
 

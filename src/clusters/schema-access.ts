@@ -11,7 +11,7 @@ export const APIDOC_PATH = '/pve-docs/api-viewer/apidoc.js';
 export function loadClusterSchema(
   store: SchemaStore,
   handle: ClusterHandle,
-  signal?: AbortSignal,
+  signal?: AbortSignal | (() => AbortSignal),
 ): Promise<ApiIndex> {
   const client = handle.client;
   return store.get(

@@ -19,6 +19,9 @@ export function normalizeApiPath(input: string): string {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(input))
     throw new InvalidApiPathError('path contains control characters (CR, LF, NUL…)');
+  // A lone UTF-16 surrogate has no UTF-8 form: encoding it would throw a bare "URI malformed".
+  if (/\p{Cs}/u.test(input))
+    throw new InvalidApiPathError('path contains invalid Unicode (a lone surrogate)');
   let path = input.trim();
   if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) {
     throw new InvalidApiPathError(

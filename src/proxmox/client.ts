@@ -1,13 +1,12 @@
-import type { Dispatcher } from 'undici';
+import type { ClusterAgent } from './cluster-agent.js';
 import type { ClusterConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import { normalizeApiPath, InvalidApiPathError } from './api-path.js';
 import { encodeBody, encodeQuery, type Params } from './encode.js';
 import { ProxmoxRefusedError, ProxmoxError, type RequestFacts } from './errors.js';
-import { httpErrorFrom, transportErrorFrom } from './error-mapping.js';
-import { readLimited } from './read-limited.js';
-import { createTlsConnector } from './tls.js';
-import { loadUndici } from './undici.js';
+import { httpErrorFrom, invalidBodyError, transportErrorFrom } from './error-mapping.js';
+import { Deadline, withRetries } from './retry.js';
+import { RequestAborted, RequestTimedOut, sendRequest } from './http-request.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -65,6 +64,8 @@ export interface RequestEvent {
   error?: ProxmoxError;
   data?: unknown;
   durationMs: number;
+  /** Requests sent for this call: above 1 when a transient failure of a GET was retried (retry.ts). */
+  attempts?: number;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -76,8 +77,6 @@ export interface ApiResponse<T = unknown> {
 
 export interface ClientOptions {
   logger: Logger;
-  /** For tests: a dispatcher to use instead of the per-cluster TLS agent. */
-  dispatcher?: Dispatcher;
   guards?: RequestGuard[];
   observers?: RequestObserver[];
   userAgent?: string;
@@ -88,13 +87,12 @@ export interface ClientOptions {
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /**
- * A hand-written Proxmox VE API client on undici. One per cluster, with its own keep-alive agent and
- * TLS decision. Uses fetch() because it exposes the HTTP reason phrase, where PVE puts its errors.
+ * A hand-written Proxmox VE API client. One per cluster, with its own keep-alive agent and TLS
+ * decision (cluster-agent.ts); it keeps the HTTP reason phrase, where PVE puts its errors.
  */
 export class ProxmoxClient {
   readonly cluster: ClusterConfig;
-  private dispatcher: Promise<Dispatcher> | undefined;
-  private readonly ownsDispatcher: boolean;
+  private pool: Promise<ClusterAgent> | undefined;
   private readonly authHeader: string;
   readonly guards: RequestGuard[];
   readonly observers: RequestObserver[];
@@ -104,25 +102,20 @@ export class ProxmoxClient {
     private readonly opts: ClientOptions,
   ) {
     this.cluster = cluster;
-    this.ownsDispatcher = !opts.dispatcher;
-    if (opts.dispatcher) this.dispatcher = Promise.resolve(opts.dispatcher);
     this.authHeader = `PVEAPIToken=${cluster.user}!${cluster.tokenId}=${cluster.tokenSecret}`;
     this.guards = [...(opts.guards ?? [])];
     this.observers = [...(opts.observers ?? [])];
   }
 
-  /** The keep-alive agent with this cluster's TLS decision, made on first use (undici loads lazily). */
-  private agent(): Promise<Dispatcher> {
-    this.dispatcher ??= loadUndici().then(
-      ({ Agent, buildConnector }) =>
-        new Agent({
-          connect: createTlsConnector(this.cluster.tls, buildConnector),
-          keepAliveTimeout: 30_000,
-          connections: 8,
-          connectTimeout: Math.min(this.cluster.timeoutMs, 10_000),
-        }),
+  /**
+   * The keep-alive agent with this cluster's TLS decision, made on first use: its module (and
+   * node:https with it) loads then, so a stdio session's start-up does not pay for it.
+   */
+  private agent(): Promise<ClusterAgent> {
+    this.pool ??= import('./cluster-agent.js').then(
+      ({ ClusterAgent }) => new ClusterAgent(this.cluster.tls, Math.min(this.cluster.timeoutMs, 10_000)),
     );
-    return this.dispatcher;
+    return this.pool;
   }
 
   /** The token id (never the secret), for messages. */
@@ -176,8 +169,9 @@ export class ProxmoxClient {
     }
 
     const started = Date.now();
+    const attempts = { count: 0 };
     try {
-      const res = await this.send<T>(method, path, params, opts, facts);
+      const res = await this.send<T>(method, path, params, opts, facts, attempts);
       this.notify({
         method,
         path,
@@ -186,6 +180,7 @@ export class ProxmoxClient {
         status: res.status,
         data: res.data,
         durationMs: Date.now() - started,
+        attempts: attempts.count,
       });
       return res;
     } catch (err) {
@@ -198,6 +193,7 @@ export class ProxmoxClient {
         status: error && 'status' in error ? (error.status as number) : undefined,
         error,
         durationMs: Date.now() - started,
+        attempts: attempts.count,
       });
       throw err;
     }
@@ -219,10 +215,12 @@ export class ProxmoxClient {
     params: Params,
     opts: RequestOptions,
     facts: RequestFacts,
+    attempts: { count: number },
   ): Promise<ApiResponse<T>> {
-    const timeoutMs = opts.timeoutMs ?? this.cluster.timeoutMs;
+    // One deadline for the whole call: retries and their backoff spend the same budget.
+    const deadline = new Deadline(opts.timeoutMs ?? this.cluster.timeoutMs, opts.signal);
     const inQuery = method === 'GET' || method === 'DELETE';
-    const url = `${this.cluster.origin}/api2/json${path}${inQuery ? encodeQuery(params) : ''}`;
+    const target = `/api2/json${path}${inQuery ? encodeQuery(params) : ''}`;
     const body = inQuery ? undefined : encodeBody(params, opts.encoding ?? 'form');
     const headers: Record<string, string> = {
       Authorization: this.authHeader,
@@ -230,13 +228,20 @@ export class ProxmoxClient {
       'User-Agent': this.opts.userAgent ?? 'proxmox-mcp',
     };
     if (body) headers['Content-Type'] = body.contentType;
-    const text = await this.fetchText(
-      url,
-      { method, headers, body: body?.body },
-      timeoutMs,
-      opts.signal,
-      facts,
-      true,
+    const text = await withRetries(
+      () => this.fetchText(target, { method, headers, body: body?.body }, deadline, facts, true),
+      {
+        method,
+        deadline,
+        attempts,
+        onRetry: ({ retry, maxAttempts, delayMs, error }) =>
+          this.opts.logger.warn(`retrying ${method} ${path} on cluster "${this.cluster.name}"`, {
+            attempt: retry + 1,
+            of: maxAttempts,
+            in_ms: delayMs,
+            after: error.message,
+          }),
+      },
     );
     return parseEnvelope<T>(text.body, text.status, facts);
   }
@@ -255,56 +260,51 @@ export class ProxmoxClient {
     }
     const facts: RequestFacts = { cluster: this.cluster.name, method: 'GET', path };
     const res = await this.fetchText(
-      `${this.cluster.origin}${path}`,
+      path,
       { method: 'GET', headers: { 'User-Agent': 'proxmox-mcp' } },
-      opts.timeoutMs ?? this.cluster.timeoutMs,
-      opts.signal,
+      new Deadline(opts.timeoutMs ?? this.cluster.timeoutMs, opts.signal),
       facts,
       false,
     );
     return res.body;
   }
 
+  /** One attempt: `target` is the path and query on this cluster's origin. Redirects are not followed. */
   private async fetchText(
-    url: string,
+    target: string,
     init: { method: string; headers: Record<string, string>; body?: string },
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
+    deadline: Deadline,
     facts: RequestFacts,
     api: boolean,
   ): Promise<{ status: number; body: string }> {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let res;
     try {
-      const [{ fetch }, dispatcher] = await Promise.all([loadUndici(), this.agent()]);
-      res = await fetch(url, { ...init, dispatcher, signal: combined, redirect: 'manual' });
+      res = await sendRequest(
+        await this.agent(),
+        { host: this.cluster.host, port: this.cluster.port, path: target, ...init },
+        {
+          timeoutMs: Math.max(0, deadline.remainingMs()),
+          signal: deadline.caller,
+          maxBytes: this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        },
+      );
     } catch (err) {
       throw transportErrorFrom(err, facts, this.cluster, {
-        timeoutMs,
-        timedOut: timeout.aborted,
-        aborted: signal?.aborted ?? false,
-      });
-    }
-    let body: string;
-    try {
-      body = await readLimited(res, this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
-    } catch (err) {
-      throw transportErrorFrom(err, facts, this.cluster, {
-        timeoutMs,
-        timedOut: timeout.aborted,
-        aborted: signal?.aborted ?? false,
+        timeoutMs: deadline.timeoutMs,
+        timedOut: err instanceof RequestTimedOut,
+        aborted: err instanceof RequestAborted,
       });
     }
     if (res.status < 200 || res.status >= 300) {
-      throw httpErrorFrom(res.status, res.statusText, body, facts, api);
+      throw httpErrorFrom(res.status, res.statusText, res.body, facts, api);
     }
-    return { status: res.status, body };
+    return { status: res.status, body: res.body };
   }
 
   async close(): Promise<void> {
-    // Never made (no request was sent) means nothing to close.
-    if (this.ownsDispatcher && this.dispatcher) await this.dispatcher.then((d) => d.close()).catch(() => {});
+    // Never made (no request was sent) means nothing to close. Idle sockets close now; one still
+    // answering is cut, as an undici agent's close would after its timeout.
+    if (this.pool) await this.pool.then((a) => a.destroy()).catch(() => {});
   }
 }
 
@@ -313,11 +313,7 @@ function parseEnvelope<T>(text: string, status: number, facts: RequestFacts): Ap
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ProxmoxError(
-      'INVALID_RESPONSE',
-      `${facts.method} ${facts.path} on ${facts.cluster}: the server answered ${status} but not with JSON (starts with ${JSON.stringify(text.slice(0, 80))}); is this URL a Proxmox VE API (port 8006)?`,
-      facts,
-    );
+    throw invalidBodyError(text, status, facts);
   }
   if (!json || typeof json !== 'object' || Array.isArray(json) || !('data' in json)) {
     throw new ProxmoxError(

@@ -70,12 +70,7 @@ export function transportErrorFrom(
   state: { timeoutMs: number; timedOut: boolean; aborted: boolean },
 ): ProxmoxError {
   if (err instanceof ProxmoxError) return err;
-  if (state.aborted)
-    return new ProxmoxError(
-      'ABORTED',
-      `${facts.method} ${facts.path} on ${facts.cluster} was cancelled`,
-      facts,
-    );
+  if (state.aborted) return abortedError(facts);
   if (state.timedOut) return new ProxmoxTimeoutError(facts, state.timeoutMs);
   const chain = causeChain(err);
   const tls = chain.find((e): e is TlsCheckError => e instanceof TlsCheckError);
@@ -93,6 +88,13 @@ export function transportErrorFrom(
     return new ProxmoxError(
       'INVALID_RESPONSE',
       `${facts.method} ${facts.path} on ${facts.cluster}: ${tooLarge.message}`,
+      facts,
+    );
+  const corrupt = chain.find((e) => (e as { code?: unknown }).code === 'EBADGZIP');
+  if (corrupt)
+    return new ProxmoxError(
+      'INVALID_RESPONSE',
+      `${facts.method} ${facts.path} on ${facts.cluster}: ${corrupt.message}; something between here and the node mangles answers`,
       facts,
     );
   const codes = chain
@@ -114,6 +116,44 @@ export function transportErrorFrom(
   }
   const last = chain[chain.length - 1];
   return new ProxmoxNetworkError(facts, cluster.host, cluster.port, codes[0], last ?? err);
+}
+
+/**
+ * A 2xx answer that is not PVE's JSON envelope. An HTML page means the URL reaches some other web
+ * server (a reverse proxy's login page, a wrong port); JSON-looking text that does not parse was cut
+ * off or mangled on the way.
+ */
+export function invalidBodyError(text: string, status: number, facts: RequestFacts): ProxmoxError {
+  const where = `${facts.method} ${facts.path} on cluster "${facts.cluster}"`;
+  const start = JSON.stringify(text.slice(0, 80));
+  if (/^\s*</.test(text)) {
+    const title = /<title[^>]*>([^<]{0,80})/i.exec(text)?.[1]?.trim();
+    return new ProxmoxError(
+      'INVALID_RESPONSE',
+      `${where}: the server answered ${status} with an HTML page${title ? ` ("${title}")` : ''}, not with JSON, so this URL does not reach the Proxmox VE API directly. It probably points at a reverse proxy, a login portal or another web server: check clusters.${facts.cluster}.url (the API listens on https://<node>:8006).`,
+      facts,
+    );
+  }
+  if (/^\s*[[{]/.test(text)) {
+    return new ProxmoxError(
+      'INVALID_RESPONSE',
+      `${where}: the answer (${status}, ${Buffer.byteLength(text)} bytes, starts with ${start}) is cut off or not valid JSON: it was truncated or mangled on the way, or the node sent a broken answer. Call again; if it persists, connect to a node directly on port 8006 rather than through a proxy.`,
+      facts,
+    );
+  }
+  return new ProxmoxError(
+    'INVALID_RESPONSE',
+    `${where}: the server answered ${status} but not with JSON (starts with ${start}); is this URL a Proxmox VE API (port 8006)?`,
+    facts,
+  );
+}
+
+export function abortedError(facts: RequestFacts): ProxmoxError {
+  return new ProxmoxError(
+    'ABORTED',
+    `${facts.method} ${facts.path} on ${facts.cluster} was cancelled`,
+    facts,
+  );
 }
 
 function causeChain(err: unknown): Error[] {

@@ -1,11 +1,10 @@
 import type { TLSSocket } from 'node:tls';
-import type { buildConnector } from 'undici';
 import type { TlsSettings } from '../config/types.js';
 
 /**
  * Per-cluster TLS, never process-wide. The handshake runs with Node's own verification reporting but
  * not enforcing (`rejectUnauthorized: false`); the decision is made here, right after the handshake and
- * before undici is handed the socket, so no request byte (and no token) is ever written to a server
+ * before the socket is handed to a request (cluster-agent.ts), so no request byte (and no token) is ever written to a server
  * that fails the check. Doing it ourselves lets the error carry the presented certificate's
  * fingerprint, which is exactly what a user needs to pin a self-signed PVE certificate.
  */
@@ -18,27 +17,6 @@ export class TlsCheckError extends Error {
     super(`TLS check failed: ${reason}`);
     this.name = 'TlsCheckError';
   }
-}
-
-/** `build` is undici's buildConnector, passed in because undici is loaded lazily (see undici.ts). */
-export function createTlsConnector(tls: TlsSettings, build: typeof buildConnector): buildConnector.connector {
-  const base = build({
-    rejectUnauthorized: false,
-    ca: tls.mode === 'verify' ? tls.ca : undefined,
-    // Resumed sessions skip certificate presentation; every connection must show its certificate.
-    maxCachedSessions: 0,
-  });
-  return (options, callback) =>
-    base(options, (err, socket) => {
-      if (err || !socket) return callback(err ?? new Error('no socket'), null);
-      const tlsSocket = socket as TLSSocket;
-      const failure = checkSocket(tlsSocket, tls);
-      if (failure) {
-        socket.destroy();
-        return callback(failure, null);
-      }
-      return callback(null, socket);
-    });
 }
 
 /** The per-cluster decision; exported so `proxmox-mcp check` judges a handshake by exactly these rules. */

@@ -75,7 +75,7 @@ export class SchemaStore {
    * caller's wait, never the shared download. Rejects with SchemaUnavailableError (or, when
    * `signal` aborts, with its reason); never with anything else.
    */
-  get(key: SchemaKey, loaders: SchemaLoaders, signal?: AbortSignal): Promise<ApiIndex> {
+  get(key: SchemaKey, loaders: SchemaLoaders, signal?: AbortSignal | (() => AbortSignal)): Promise<ApiIndex> {
     const current = this.loaded.get(key.cluster);
     const fresh = current && current.host === key.host && this.now() - current.checkedAt < this.versionTtl;
     if (fresh) return Promise.resolve(current.index);
@@ -86,7 +86,8 @@ export class SchemaStore {
       pending = this.load(key, loaders).finally(() => this.inflight.delete(key.cluster));
       this.inflight.set(key.cluster, pending);
     }
-    return signal ? abortable(pending, signal) : pending;
+    // A function is called only here: a fresh schema (every call but the first few) costs no signal.
+    return signal ? abortable(pending, typeof signal === 'function' ? signal() : signal) : pending;
   }
 
   /** The loaded index without any I/O (for cheap paths such as search). */

@@ -155,8 +155,12 @@ function parseQuery(query: string): Concept[] {
   return q
     .split(/[^a-z0-9]+/)
     .filter((w) => w !== '' && !STOPWORDS.has(w))
-    .map((w) => SYNONYMS[w] ?? SYNONYMS[stem(w)] ?? SYNONYMS[w.replace(/s$/, '')] ?? { terms: [stem(w)] });
+    .map((w) => synonym(w) ?? synonym(stem(w)) ?? synonym(w.replace(/s$/, '')) ?? { terms: [stem(w)] });
 }
+
+/** Own entries only: a query word such as "constructor" must not find Object.prototype's. */
+const synonym = (word: string): Concept | undefined =>
+  Object.hasOwn(SYNONYMS, word) ? SYNONYMS[word] : undefined;
 
 function scoreConcept(doc: Doc, concept: Concept): number {
   let best = 0;

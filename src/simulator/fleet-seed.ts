@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { DEMO_GUESTS, type GuestSeed } from './fleet-demo.js';
 import { Fleet, type Guest, type NodeState, type StorageDef } from './fleet.js';
+import { GENERATED_POOLS, generateGuestSeeds, type GeneratedFleetSpec } from './fleet-generated.js';
 import { vzdumpLines } from './task-scripts.js';
 import type { TaskManager } from './tasks.js';
 
 /**
  * Builds the simulated cluster from options: nodes with plausible hardware, the storages, and (for the
- * 'demo' seed) the guests of fleet-demo.ts plus a night's worth of task history.
+ * 'demo' seed) the guests of fleet-demo.ts plus a night's worth of task history. A `{ guests }` seed
+ * generates a large fleet (fleet-generated.ts) on data-centre sized nodes.
  */
 const GiB = 2 ** 30;
 
@@ -37,15 +39,25 @@ const HARDWARE = [
   },
 ] as const;
 
+/** Hosts that can carry ~600 small guests each, for generated fleets. */
+const BIG_HARDWARE = {
+  cpus: 128,
+  cores: 32,
+  sockets: 2,
+  model: 'AMD EPYC 7543 32-Core Processor',
+  mhz: '2800.000',
+  memTotal: 2048 * GiB,
+} as const;
+
 function fakeFingerprint(name: string): string {
   return (createHash('sha256').update(`node ${name}`).digest('hex').toUpperCase().match(/../g) ?? []).join(
     ':',
   );
 }
 
-function makeNode(name: string, index: number, nowSec: number): NodeState {
-  const hw = HARDWARE[index % HARDWARE.length] ?? HARDWARE[0];
-  return {
+function makeNode(name: string, index: number, nowSec: number, big = false): NodeState {
+  const hw = big ? BIG_HARDWARE : (HARDWARE[index % HARDWARE.length] ?? HARDWARE[0]);
+  const node: NodeState = {
     name,
     nodeid: index + 1,
     ip: `192.168.10.${11 + index}`,
@@ -59,6 +71,7 @@ function makeNode(name: string, index: number, nowSec: number): NodeState {
     thinpoolTotal: (794 - (index % HARDWARE.length) * 100) * GiB,
     fingerprint: fakeFingerprint(name),
   };
+  return big ? { ...node, thinpoolTotal: 60 * 1024 * GiB } : node;
 }
 
 function storages(withNas: boolean): StorageDef[] {
@@ -130,11 +143,23 @@ function makeGuest(seed: GuestSeed, node: string, nowSec: number): Guest {
 export function seedFleet(opts: {
   clusterName: string;
   nodes: readonly string[];
-  seed: 'demo' | 'empty';
+  seed: 'demo' | 'empty' | GeneratedFleetSpec;
   nowSec: number;
 }): Fleet {
-  const nodes = opts.nodes.map((name, i) => makeNode(name, i, opts.nowSec));
+  const generated = typeof opts.seed === 'object' ? opts.seed : undefined;
+  const nodes = opts.nodes.map((name, i) => makeNode(name, i, opts.nowSec, generated !== undefined));
   if (opts.seed === 'empty') return new Fleet(opts.clusterName, nodes, [], storages(false), []);
+  if (generated) {
+    const guests = generateGuestSeeds(generated, opts.nodes.length).map((s) =>
+      makeGuest(s, opts.nodes[s.nodeIndex % opts.nodes.length] ?? '', opts.nowSec),
+    );
+    const pools = GENERATED_POOLS.map((id) => ({
+      id,
+      comment: `${id} guests`,
+      storage: new Set(id === 'prod' ? ['nas'] : []),
+    }));
+    return new Fleet(opts.clusterName, nodes, guests, storages(true), pools);
+  }
   const guests = DEMO_GUESTS.map((s) =>
     makeGuest(s, opts.nodes[s.nodeIndex % opts.nodes.length] ?? '', opts.nowSec),
   );
@@ -142,6 +167,9 @@ export function seedFleet(opts: {
     { id: 'prod', comment: 'Production services', storage: new Set(['nas']) },
   ]);
 }
+
+/** Backup tasks seeded at most: a generated fleet of 10,000 guests needs no 10,000-entry task history. */
+const MAX_SEEDED_BACKUPS = 100;
 
 /** Last night's backups and a few older tasks, so task lists are not empty on first look. */
 export function seedTaskHistory(fleet: Fleet, tasks: TaskManager, nowSec: number): void {
@@ -173,8 +201,10 @@ export function seedTaskHistory(fleet: Fleet, tasks: TaskManager, nowSec: number
     });
   };
   let offset = 0;
+  let backups = 0;
   for (const g of fleet.guests.values()) {
     if (g.config.template === 1) continue;
+    if (++backups > MAX_SEEDED_BACKUPS) break;
     const seconds = g.type === 'qemu' ? 59 : 13;
     add(
       g.node,

@@ -97,19 +97,29 @@ export function configFile(node: string, type: GuestType, vmid: number | string)
   return `nodes/${node}/${type === 'qemu' ? 'qemu-server' : 'lxc'}/${vmid}.conf`;
 }
 
-const DISK_KEY = /^(scsi|sata|virtio|ide|efidisk|tpmstate|unused|mp)\d+$|^rootfs$/;
+const DISK_KEY = /^(?:scsi|sata|virtio|ide|efidisk|tpmstate|unused|mp)\d+$|^rootfs$/;
+const SIZE_OPTION = /(?:^|,)size=([^,]+)/;
+/** First letters of the keys above: most config keys are rejected on one character code. */
+const DISK_KEY_START = new Set([...'svietumr'].map((c) => c.charCodeAt(0)));
 
-/** The guest's volumes (not CD-ROMs): key, volume id and size as written in the config. */
+/**
+ * The guest's volumes (not CD-ROMs): key, volume id and size as written in the config. Hot: a
+ * 10,000-guest /cluster/resources reads every guest's disks about three times, hence the plain loops.
+ */
 export function volumes(
   config: Readonly<Record<string, ConfigValue>>,
 ): Array<{ key: string; volid: string; size?: string }> {
   const out: Array<{ key: string; volid: string; size?: string }> = [];
-  for (const [key, value] of Object.entries(config)) {
-    if (!DISK_KEY.test(key)) continue;
-    const text = String(value);
-    if (text.includes('media=cdrom') || text.startsWith('none')) continue;
-    const volid = text.split(',')[0] ?? '';
-    out.push({ key, volid, size: /(?:^|,)size=([^,]+)/.exec(text)?.[1] });
+  for (const key in config) {
+    if (!DISK_KEY_START.has(key.charCodeAt(0)) || !DISK_KEY.test(key)) continue;
+    const text = String(config[key]);
+    if (text.startsWith('none') || text.includes('media=cdrom')) continue;
+    const comma = text.indexOf(',');
+    out.push({
+      key,
+      volid: comma < 0 ? text : text.slice(0, comma),
+      size: SIZE_OPTION.exec(text)?.[1],
+    });
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { firstLine, handleApi, type ApiAnswer } from './api.js';
 import type { TokenStore } from './auth.js';
 import { ApiError } from './errors.js';
+import { applyFault, type FaultSet } from './faults.js';
 import type { RecordedRequest } from './index.js';
 import { parseUrlEncoded, uriUnescape } from './request-params.js';
 import type { Router } from './routes.js';
@@ -40,6 +41,7 @@ export interface HttpServerOptions {
   authDelayMs: number;
   requests: RecordedRequest[];
   controls: Controls;
+  faults: FaultSet;
 }
 
 interface Answer {
@@ -53,6 +55,8 @@ interface Answer {
 
 export interface RunningServer {
   port: number;
+  /** Presents another certificate from now on and drops open connections, as a restarted pveproxy does. */
+  setCertificate(key: string, cert: string): void;
   close(): Promise<void>;
 }
 
@@ -180,7 +184,8 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
     let body: string | Buffer = a.body;
     // Like pve-http-server: gzip when the client accepts it and the body is over 1 KiB.
     if (Buffer.byteLength(body) > 1024 && /\bgzip\b/i.test(acceptEncoding)) {
-      body = gzipSync(body);
+      // Fastest level: same format, and a 10,000-guest /cluster/resources (3.4 MB) costs ~25 ms, not ~110.
+      body = gzipSync(body, { level: 1 });
       res.setHeader('Content-Encoding', 'gzip');
     }
     res.setHeader('Content-Length', Buffer.byteLength(body));
@@ -208,6 +213,20 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
     o.requests.push(record);
     // A long `demo` session must not grow without bound; tests stay far below the cap.
     if (o.requests.length > MAX_RECORDED) o.requests.splice(0, o.requests.length - MAX_RECORDED / 2);
+    const fault = o.faults.size === 0 ? undefined : o.faults.take(record.method, path);
+    if (fault) {
+      record.fault = fault.kind;
+      const acceptEncoding = String(req.headers['accept-encoding'] ?? '');
+      return applyFault(fault, {
+        res,
+        version,
+        readBody: async () => (record.body = await readBody(req).catch(() => '')),
+        realAnswer: () => produce(req, path, query, record),
+        send: (a) => write(res, a, acceptEncoding),
+        track: (t) => timers.add(t),
+        recordAnswer: (status) => (record.status = status),
+      });
+    }
     let answer: Answer;
     try {
       answer = await produce(req, path, query, record);
@@ -244,6 +263,10 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
       const port = typeof address === 'object' && address ? address.port : o.port;
       resolve({
         port,
+        setCertificate: (key, cert) => {
+          server.setSecureContext({ key, cert });
+          for (const s of sockets) s.destroy();
+        },
         close: () =>
           new Promise<void>((done) => {
             closed = true;

@@ -1,6 +1,8 @@
 import { TokenStore } from './auth.js';
 import { createSelfSignedCertificate } from './certificate.js';
 import { seedFleet, seedTaskHistory } from './fleet-seed.js';
+import { generatedNodeNames, type GeneratedFleetSpec } from './fleet-generated.js';
+import { FaultSet, type FaultControl, type FaultKind, type FaultSpec } from './faults.js';
 import { startHttpsServer, type Controls } from './http-server.js';
 import { ROUTES, Router } from './routes.js';
 import { renderApidoc } from './routes/schema.js';
@@ -50,7 +52,13 @@ export interface SimulatorOptions {
    */
   version?: string;
   taskDurationMs?: number; // how long tasks run before stopping; default 300
-  seed?: 'demo' | 'empty'; // default 'demo' fleet
+  /**
+   * Default 'demo' fleet. `{ guests: 10000 }` generates a large deterministic fleet (fleet-generated.ts) on
+   * nodes pve01, pve02, … (`{ guests, nodes: 16 }` sets how many) unless `nodes` names them.
+   */
+  seed?: 'demo' | 'empty' | GeneratedFleetSpec;
+  /** Faults active from the start (a cluster born broken); `sim.faults` adds and clears them later. */
+  faults?: FaultSpec[];
 }
 
 export interface RecordedRequest {
@@ -64,6 +72,8 @@ export interface RecordedRequest {
   status: number;
   /** Date.now() when the request arrived. */
   time: number;
+  /** The injected fault that answered this request instead of the API, if any. */
+  fault?: FaultKind;
 }
 
 export interface Simulator {
@@ -74,6 +84,13 @@ export interface Simulator {
   fingerprint: string;
   /** PEM of the self-signed cert (SAN: IP 127.0.0.1, ::1, DNS localhost). */
   certPem: string;
+  /** Inject faults into API requests (faults.ts): hang, slow-body, reset, status, html, bad JSON. */
+  faults: FaultControl;
+  /**
+   * Switches to a fresh self-signed certificate (as after a renewal) and drops open connections, as the
+   * pveproxy restart that follows does. Updates `fingerprint` and `certPem`; returns the new fingerprint.
+   */
+  changeCertificate(): string;
   /** Every request (also unauthenticated ones), newest last; capped at 20 000 (oldest dropped). */
   requests: RecordedRequest[];
   /** Offline node: proxied calls answer 595 'No route to host' with an empty body; /nodes shows 'offline'. */
@@ -91,7 +108,8 @@ export const DEMO_TOKEN_SECRET = '8b9f6c1e-2d4a-4f7b-9c3e-5a1d7e0f4b62';
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const host = opts.host ?? '127.0.0.1';
-  const nodes = opts.nodes ?? ['pve1', 'pve2', 'pve3'];
+  const nodes =
+    opts.nodes ?? (typeof opts.seed === 'object' ? generatedNodeNames(opts.seed) : ['pve1', 'pve2', 'pve3']);
   if (nodes.length === 0) throw new Error('a simulated cluster needs at least one node');
   const version = new PveVersion(opts.version ?? '9.2.11');
   const cert = createSelfSignedCertificate();
@@ -117,6 +135,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const state: SimState = { version, fleet, tasks, clock, fingerprint: cert.fingerprint, routes: ROUTES };
   const controls: Controls = { latencyMs: 0, garbagePrefix: null };
   const requests: RecordedRequest[] = [];
+  const faults = new FaultSet(opts.faults);
   let apidoc: string | undefined;
 
   const server = await startHttpsServer({
@@ -131,15 +150,26 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     authDelayMs: opts.authDelayMs ?? 0,
     requests,
     controls,
+    faults,
   });
 
-  return {
+  const sim: Simulator = {
     url: `https://${host.includes(':') ? `[${host}]` : host}:${server.port}`,
     host,
     port: server.port,
     fingerprint: cert.fingerprint,
     certPem: cert.certPem,
     requests,
+    faults,
+    changeCertificate() {
+      const next = createSelfSignedCertificate();
+      server.setCertificate(next.keyPem, next.certPem);
+      sim.fingerprint = state.fingerprint = next.fingerprint;
+      sim.certPem = next.certPem;
+      const localNode = fleet.nodes.get(fleet.localNode);
+      if (localNode) localNode.fingerprint = next.fingerprint;
+      return next.fingerprint;
+    },
     setNodeOnline(node, online) {
       const n = fleet.nodes.get(node);
       if (!n) throw new Error(`unknown node '${node}' (known: ${[...fleet.nodes.keys()].join(', ')})`);
@@ -156,4 +186,5 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     close: () => server.close(),
   };
+  return sim;
 }

@@ -70,6 +70,8 @@ export function normalizePath(path: string): string {
   );
 }
 
+const EVERY_PRIVILEGE: ReadonlySet<string> = new Set(ALL_PRIVILEGES);
+
 function covers(aclPath: string, path: string): boolean {
   return aclPath === '/' || path === aclPath || path.startsWith(`${aclPath}/`);
 }
@@ -85,8 +87,12 @@ export class Privileges {
     this.acl = acl === 'all' ? 'all' : acl.map((e) => ({ path: normalizePath(e.path), privs: e.privs }));
   }
 
-  at(rawPath: string): Set<string> {
-    if (this.acl === 'all') return new Set(ALL_PRIVILEGES);
+  /**
+   * The privileges at a path, read-only: for 'all' one shared set, since a 10,000-guest
+   * /cluster/resources asks once per guest.
+   */
+  at(rawPath: string): ReadonlySet<string> {
+    if (this.acl === 'all') return EVERY_PRIVILEGE;
     const path = normalizePath(rawPath);
     let depth = -1;
     let privs = new Set<string>();

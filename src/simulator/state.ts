@@ -27,8 +27,8 @@ export interface SimState {
   readonly fleet: Fleet;
   readonly tasks: TaskManager;
   readonly clock: Clock;
-  /** The simulator's own certificate fingerprint (the local node's ssl_fingerprint). */
-  readonly fingerprint: string;
+  /** The simulator's own certificate fingerprint (the local node's ssl_fingerprint); changeCertificate() replaces it. */
+  fingerprint: string;
   /** The full route table, for directory indexes. */
   readonly routes: readonly RouteDef[];
 }

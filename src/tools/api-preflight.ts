@@ -1,3 +1,4 @@
+import { clip } from '../clip.js';
 import { ProxmoxError } from '../proxmox/errors.js';
 import type { HttpMethod } from '../proxmox/client.js';
 import { SchemaUnavailableError, validateParams, type ApiIndex } from '../schema/index.js';
@@ -72,9 +73,7 @@ export async function preflight(
     const unknownParam = Object.values(result.errors).some((m) => m.includes('not defined in schema'));
     throw new PreflightError(
       `Parameter verification failed for ${method} ${match.template} (checked against the cluster's API schema; nothing was sent): ` +
-        Object.entries(result.errors)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join('; ') +
+        listErrors(result.errors) +
         (unknownParam ? `. Valid parameters: ${known.join(', ') || 'none'}` : '') +
         '. proxmox_api_describe shows the parameters.',
       facts,
@@ -83,8 +82,15 @@ export async function preflight(
   return { params: result.params, notes: result.coercions, checked: true };
 }
 
+/** The first ten, each clipped: a call with 10,000 unknown keys must not get a megabyte back. */
+function listErrors(errors: Record<string, string>): string {
+  const entries = Object.entries(errors);
+  const shown = entries.slice(0, 10).map(([k, v]) => clip(`${k}: ${v}`));
+  return shown.join('; ') + (entries.length > 10 ? ` (and ${entries.length - 10} more)` : '');
+}
+
 async function schemaWithin(ctx: ToolContext): Promise<ApiIndex | undefined> {
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(SCHEMA_WAIT_MS)]);
+  const signal = () => AbortSignal.any([ctx.signal, AbortSignal.timeout(SCHEMA_WAIT_MS)]);
   try {
     return await ctx.registry.schemaOf(ctx.cluster, signal);
   } catch (err) {

@@ -57,7 +57,7 @@ function describeHttp(err: ProxmoxHttpError, cluster?: ClusterConfig): string {
       return `Proxmox rejected the parameters of ${where} (400 ${err.reason}): ${params}. Fix these parameters and call again; booleans are 0/1.`;
     }
     case 'NODE_UNREACHABLE':
-      return `A node did not answer for ${where} (${err.status} ${err.reason || 'node unreachable'}): the node named in the path is probably offline, or its pveproxy is down. Other nodes still answer; list_nodes shows which are online.`;
+      return describeUnreachable(err, where);
     default: {
       const text = err.detail || `HTTP ${err.status}`;
       if (/^Configuration file '.*' does not exist/.test(text)) {
@@ -66,9 +66,25 @@ function describeHttp(err: ProxmoxHttpError, cluster?: ClusterConfig): string {
       if (/^hostname lookup '.*' failed/.test(text)) {
         return `Unknown node for ${where}: ${text}. list_nodes shows the node names.`;
       }
+      if (err.status === 502 || err.status === 503 || err.status === 504) {
+        return `Proxmox answered ${err.status} ${text} for ${where}: the node, or a proxy or load balancer in front of it, is unavailable for now. Call again in a moment; if it persists, check that pveproxy runs on the node (systemctl status pveproxy) and anything between.`;
+      }
+      if (err.status >= 500) {
+        return `Proxmox answered ${err.status} ${text} for ${where}. The message is Proxmox's own; if it does not say what to change, the node's journal has more (journalctl -u pvedaemon -u pveproxy).`;
+      }
       return `Proxmox answered ${err.status} ${text} for ${where}.`;
     }
   }
+}
+
+/** 595/596: pveproxy could not forward the call (AnyEvent::HTTP's pseudo-statuses, NOTES.md §2.5). */
+function describeUnreachable(err: ProxmoxHttpError, where: string): string {
+  const status = `${err.status} ${err.reason || 'node unreachable'}`;
+  const node = /^\/nodes\/([^/]+)/.exec(err.facts.path)?.[1];
+  if (node) {
+    return `Node "${node}" did not answer for ${where} (${status}): it is probably offline, or its pveproxy is down. Other nodes still answer; list_nodes shows which are online.`;
+  }
+  return `The Proxmox node at this cluster's URL could not forward ${where} (${status}) to the node or daemon that serves it. Check which nodes are online (list_nodes) and that pveproxy and pvedaemon run on them (systemctl status pveproxy pvedaemon).`;
 }
 
 function describePermission(err: ProxmoxHttpError, where: string, token: string): string {

@@ -1,24 +1,20 @@
 import { z } from 'zod';
-import { failuresText, forEachCluster } from './cluster-targets.js';
-import { limit, nodeName } from './fields.js';
-import { formatPercent, plural, table, usage, formatDuration } from './format.js';
-
-/** PVE's type names read oddly in plural ("3 qemus"); say what they are, keeping the type name. */
-const TYPE_LABELS: Record<string, [string, string]> = {
-  qemu: ['VM (qemu)', 'VMs (qemu)'],
-  lxc: ['container (lxc)', 'containers (lxc)'],
-  storage: ['storage entry', 'storage entries (one per node)'],
-  sdn: ['SDN zone entry', 'SDN zone entries'],
-  network: ['network entry', 'network entries'],
-};
-
-function countLabel(n: number, type: string): string {
-  const label = TYPE_LABELS[type];
-  return label ? `${n} ${n === 1 ? label[0] : label[1]}` : plural(n, type);
-}
+import { failuresText, forEachCluster, type ClusterFailure } from './cluster-targets.js';
+import { nodeName, vmid } from './fields.js';
+import { RAW_TEXT_BUDGET } from './proxmox-api-call.js';
+import { describeFilter, renderPaging, renderRows, renderTotals } from './resource-render.js';
+import { matcher, sortResources, totalsOf, type Resource, type Totals } from './resource-rows.js';
 import { defineTool } from './types.js';
 
-type Resource = Record<string, unknown> & { type?: string; status?: string; node?: string };
+/**
+ * Rows and size of one answer. Without `limit` the answer (text plus structuredContent, both are sent)
+ * stays under 20 KB whatever the cluster's size: PVE's own JSON for 2,000 guests is ~880 KB. An explicit
+ * `limit` buys pages up to the raw-call text budget (48 KB) per half. A page is cut below the rows asked
+ * for when they do not fit; the answer then names the next offset, so nothing becomes unreachable.
+ */
+export const DEFAULT_ANSWER_BUDGET = 18_000;
+const DEFAULT_ROWS = 100;
+const MAX_ROWS = 2000;
 
 /** Fields worth a model's context; counters like netin/diskread are left out unless asked for. */
 const DEFAULT_FIELDS = [
@@ -50,11 +46,25 @@ const DEFAULT_FIELDS = [
 
 const TYPES = ['vm', 'qemu', 'lxc', 'node', 'storage', 'sdn', 'pool', 'network'] as const;
 
+/** PVE's own type filter knows vm, storage, node and sdn; pools come only unfiltered. */
+const API_TYPE: Record<(typeof TYPES)[number], string | undefined> = {
+  vm: 'vm',
+  qemu: 'vm',
+  lxc: 'vm',
+  node: 'node',
+  storage: 'storage',
+  sdn: 'sdn',
+  network: 'sdn',
+  pool: undefined,
+};
+
+const countMap = z.record(z.string(), z.number());
+
 export const getClusterResources = defineTool({
   name: 'get_cluster_resources',
   title: 'Inventory of guests, nodes and storage',
   description:
-    'The cluster-wide inventory from /cluster/resources: VMs (qemu), containers (lxc), nodes, storage, pools and SDN, with status and usage (cpu as a fraction of maxcpu; mem/disk in bytes). Filter by type ("vm" = qemu and lxc, or "qemu", "lxc", "node", "storage", "sdn", "pool"), node and status (e.g. "running", "stopped") to keep the answer small; counts per type and status always cover the whole filtered set. Use it to find which node a VMID lives on before calling node-specific endpoints. cluster "*" covers every configured cluster.',
+    'The cluster-wide inventory from /cluster/resources: nodes, VMs (qemu), containers (lxc), storage, pools and SDN, with status and usage (cpu as a fraction of maxcpu; mem/disk in bytes). Every answer starts with totals for everything that matches (per type and status, per node, pool and tag), then a page of rows; the default page is kept small (under 20 KB) at any cluster size, and the answer says how to get the rest: the next offset, or a filter. Filter by type ("vm" = qemu and lxc), node, status (e.g. "running", "stopped"), pool, tag, name (part of it) or vmid; use vmid to find which node a guest lives on before calling node-specific endpoints. cluster "*" covers every configured cluster.',
   input: {
     type: z
       .enum(TYPES)
@@ -66,6 +76,15 @@ export const getClusterResources = defineTool({
       .max(40)
       .optional()
       .describe('Only resources with this status, e.g. "running", "stopped", "online", "available"'),
+    pool: z.string().min(1).max(64).optional().describe('Only guests in this pool (and the pool itself)'),
+    tag: z.string().min(1).max(64).optional().describe('Only guests carrying this tag (case-insensitive)'),
+    name: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .describe('Only resources whose name contains this text (case-insensitive), e.g. "web"'),
+    vmid: vmid.optional().describe('Only the guest with this VMID: shows its node, status and usage'),
     fields: z
       .array(
         z
@@ -76,22 +95,45 @@ export const getClusterResources = defineTool({
       .max(40)
       .optional()
       .describe(
-        'Return only these fields per row (e.g. ["vmid","name","node","status"]); default: a compact set',
+        'Return only these fields per row (e.g. ["vmid","name","node","status"]); small rows fit many more per page',
       ),
-    limit: limit(100, 2000),
+    offset: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000_000)
+      .default(0)
+      .describe('Rows to skip, for the next page: the answer names the offset to pass (default 0)'),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_ROWS)
+      .optional()
+      .describe(
+        `Rows per page (at most ${MAX_ROWS}). Default: up to ${DEFAULT_ROWS}, as many as fit in 20 KB; with a limit a page may use up to 48 KB of text. A page too big for that is cut and the answer names the next offset`,
+      ),
   },
   output: z.object({
-    resources: z.array(z.record(z.string(), z.unknown())),
-    counts: z.record(z.string(), z.number()),
     total: z.number(),
+    offset: z.number(),
+    next_offset: z.number().optional(),
     truncated: z.boolean(),
+    counts: countMap,
+    by_status: countMap,
+    by_node: z.record(z.string(), countMap),
+    by_pool: countMap,
+    by_tag: countMap,
+    by_cluster: countMap.optional(),
+    templates: z.number(),
+    omitted: countMap.optional(),
+    resources: z.array(z.record(z.string(), z.unknown())),
     failed: z.array(z.object({ cluster: z.string(), error: z.string() })),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   cluster: 'multi',
   async handler(args, ctx) {
-    // qemu/lxc are not PVE filter values; ask for "vm" and narrow here.
-    const apiType = args.type === 'qemu' || args.type === 'lxc' ? 'vm' : args.type;
+    const apiType = args.type ? API_TYPE[args.type] : undefined;
     const { results, failures } = await forEachCluster(ctx, (c) =>
       c.client.request<Resource[]>('GET', '/cluster/resources', apiType ? { type: apiType } : {}, {
         signal: ctx.signal,
@@ -99,130 +141,129 @@ export const getClusterResources = defineTool({
       }),
     );
     const multi = ctx.clusters.length > 1;
-    const all = results.flatMap(({ cluster, value }) =>
-      (Array.isArray(value) ? value : []).map((r) => (multi ? { cluster, ...r } : r)),
-    );
-    const typeOk = (r: Resource): boolean =>
-      !args.type || (args.type === 'vm' ? r.type === 'qemu' || r.type === 'lxc' : r.type === args.type);
-    const filtered = all.filter(
-      (r) => typeOk(r) && (!args.node || r.node === args.node) && (!args.status || r.status === args.status),
-    );
-    filtered.sort(
-      (a, b) =>
-        String(a.type).localeCompare(String(b.type)) ||
-        Number(a.vmid ?? 0) - Number(b.vmid ?? 0) ||
-        String(a.id).localeCompare(String(b.id)),
-    );
-    const counts: Record<string, number> = {};
-    for (const r of filtered) {
-      const t = String(r.type ?? 'unknown');
-      counts[t] = (counts[t] ?? 0) + 1;
-      if (r.status !== undefined)
-        counts[`${t}:${String(r.status)}`] = (counts[`${t}:${String(r.status)}`] ?? 0) + 1;
-    }
-    const fields = args.fields?.length
-      ? [...(multi ? ['cluster'] : []), ...args.fields]
-      : [...(multi ? ['cluster'] : []), ...DEFAULT_FIELDS];
-    const rows = filtered.slice(0, args.limit).map((r) => project(r, fields));
-    const truncated = filtered.length > rows.length;
-    const text = render(rows, filtered.length, counts, truncated, multi) + failuresText(failures);
-    return {
-      structured: { resources: rows, counts, total: filtered.length, truncated, failed: failures },
-      text,
+    const filter = {
+      type: args.type,
+      node: args.node,
+      status: args.status,
+      pool: args.pool,
+      tag: args.tag,
+      name: args.name,
+      vmid: args.vmid,
     };
+    const matches = matcher(filter);
+    const all: Resource[] = [];
+    for (const { cluster, value } of results) {
+      for (const r of Array.isArray(value) ? (value as unknown[]) : []) {
+        if (!r || typeof r !== 'object') continue; // junk in a list is skipped, not fatal
+        const row = multi ? { ...(r as Resource), cluster } : (r as Resource);
+        if (matches(row)) all.push(row);
+      }
+    }
+    const sorted = sortResources(
+      all,
+      results.map((r) => r.cluster),
+    );
+    const totals = totalsOf(sorted, multi);
+    const fields = [
+      ...new Set([...(multi ? ['cluster'] : []), ...(args.fields?.length ? args.fields : DEFAULT_FIELDS)]),
+    ];
+    const page = sorted
+      .slice(args.offset, args.offset + (args.limit ?? DEFAULT_ROWS))
+      .map((r) => project(r, fields));
+    const where = multi ? `${results.length} clusters` : `cluster "${ctx.cluster.name}"`;
+    const filterText = describeFilter(filter);
+    const compose = composer({
+      total: sorted.length,
+      offset: args.offset,
+      totals,
+      head:
+        sorted.length === 0
+          ? `No resources match${filterText} on ${where}.${filterText ? ' Check the filter values (list_nodes names the nodes).' : ''} An under-privileged token also sees an empty list: it needs VM.Audit / Sys.Audit / Datastore.Audit.`
+          : renderTotals(sorted.length, totals, filterText, where),
+      failures,
+      multi,
+      fields: args.fields?.length ? fields : undefined,
+    });
+    const fits =
+      args.limit === undefined
+        ? (a: Composed) => a.textBytes + a.structuredBytes <= DEFAULT_ANSWER_BUDGET
+        : (a: Composed) => a.textBytes <= RAW_TEXT_BUDGET && a.structuredBytes <= RAW_TEXT_BUDGET;
+    const { structured, text } = largestFitting(page, compose, fits);
+    return { structured, text };
   },
 });
 
-function project(r: Resource, fields: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+function project(r: Resource, fields: string[]): Resource {
+  const out: Resource = {};
   for (const f of fields) if (Object.hasOwn(r, f) && r[f] !== undefined && r[f] !== '') out[f] = r[f];
   return out;
 }
 
-function render(
-  rows: Array<Record<string, unknown>>,
-  total: number,
-  counts: Record<string, number>,
-  truncated: boolean,
-  multi: boolean,
-): string {
-  if (total === 0)
-    return 'No resources match (an under-privileged token also sees an empty list: it needs VM.Audit / Sys.Audit / Datastore.Audit).';
-  const summary = Object.entries(counts)
-    .filter(([k]) => !k.includes(':'))
-    .map(([t, n]) => {
-      const states = Object.entries(counts)
-        .filter(([k]) => k.startsWith(`${t}:`))
-        .map(([k, c]) => `${c} ${k.slice(t.length + 1)}`)
-        .join(', ');
-      return `${countLabel(n, t)}${states ? ` (${states})` : ''}`;
-    })
-    .join('; ');
-  const c = multi ? ['cluster'] : [];
-  const byType = (t: (r: Record<string, unknown>) => boolean) => rows.filter(t);
-  const parts = [summary];
-  const guests = byType((r) => r.type === 'qemu' || r.type === 'lxc');
-  if (guests.length) {
-    parts.push(
-      table(
-        [...c, 'vmid', 'name', 'type', 'node', 'status', 'cpu', 'mem', 'uptime'],
-        guests.map((r) => [
-          ...(multi ? [str(r.cluster)] : []),
-          str(r.vmid),
-          str(r.name) + (r.template ? ' (template)' : ''),
-          str(r.type),
-          str(r.node),
-          str(r.status),
-          r.cpu !== undefined ? formatPercent(r.cpu) : '',
-          usage(r.mem, r.maxmem),
-          formatDuration(r.uptime),
-        ]),
-      ),
-    );
-  }
-  const nodes = byType((r) => r.type === 'node');
-  if (nodes.length) {
-    parts.push(
-      table(
-        [...c, 'node', 'status', 'cpu', 'mem', 'disk'],
-        nodes.map((r) => [
-          ...(multi ? [str(r.cluster)] : []),
-          str(r.node),
-          str(r.status),
-          r.cpu !== undefined ? formatPercent(r.cpu) : '',
-          usage(r.mem, r.maxmem),
-          usage(r.disk, r.maxdisk),
-        ]),
-      ),
-    );
-  }
-  const storage = byType((r) => r.type === 'storage');
-  if (storage.length) {
-    parts.push(
-      table(
-        [...c, 'storage', 'node', 'type', 'status', 'used', 'shared'],
-        storage.map((r) => [
-          ...(multi ? [str(r.cluster)] : []),
-          str(r.storage),
-          str(r.node),
-          str(r.plugintype),
-          str(r.status),
-          usage(r.disk, r.maxdisk),
-          r.shared ? 'yes' : 'no',
-        ]),
-      ),
-    );
-  }
-  const other = byType((r) => !['qemu', 'lxc', 'node', 'storage'].includes(String(r.type)));
-  if (other.length)
-    parts.push(
-      other.map((r) => `${str(r.type)} ${str(r.id)}${r.status ? ` (${str(r.status)})` : ''}`).join('\n'),
-    );
-  if (truncated)
-    parts.push(`Showing ${rows.length} of ${total}. Narrow with type, node or status, or raise limit.`);
-  return parts.join('\n\n');
+interface Composed {
+  structured: Record<string, unknown>;
+  text: string;
+  textBytes: number;
+  structuredBytes: number;
 }
 
-function str(v: unknown): string {
-  return v === undefined || v === null ? '' : String(v);
+type Compose = (rows: Resource[], cutForSize: boolean) => Composed;
+
+/** Builds the whole answer for a slice of the page, so its size can be measured exactly. */
+function composer(o: {
+  total: number;
+  offset: number;
+  totals: Totals;
+  /** The totals block, or why nothing matched. */
+  head: string;
+  failures: ClusterFailure[];
+  multi: boolean;
+  fields?: string[];
+}): Compose {
+  return (rows, cutForSize) => {
+    const end = o.offset + rows.length;
+    const next = rows.length > 0 && end < o.total ? end : undefined;
+    const structured = {
+      total: o.total,
+      offset: o.offset,
+      ...(next !== undefined ? { next_offset: next } : {}),
+      truncated: next !== undefined,
+      ...o.totals,
+      resources: rows,
+      failed: o.failures,
+    };
+    const paging = renderPaging(
+      { offset: o.offset, shown: rows.length, total: o.total, cutForSize, maxLimit: MAX_ROWS },
+      o.totals,
+    );
+    const text =
+      [o.head, renderRows(rows, o.multi, o.fields), paging].filter(Boolean).join('\n\n') +
+      failuresText(o.failures);
+    return {
+      structured,
+      text,
+      textBytes: Buffer.byteLength(text),
+      structuredBytes: Buffer.byteLength(JSON.stringify(structured)),
+    };
+  };
+}
+
+/**
+ * The most rows of `page` whose answer fits, found by bisection (sizes grow with rows). At least one
+ * row is kept when there is one, so paging always moves on.
+ */
+function largestFitting(page: Resource[], compose: Compose, fits: (a: Composed) => boolean): Composed {
+  const whole = compose(page, false);
+  if (page.length <= 1 || fits(whole)) return whole;
+  let lo = 1;
+  let hi = page.length - 1;
+  let best = compose(page.slice(0, 1), true);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    const a = compose(page.slice(0, mid), true);
+    if (fits(a)) {
+      lo = mid;
+      best = a;
+    } else hi = mid - 1;
+  }
+  return best;
 }

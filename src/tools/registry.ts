@@ -19,25 +19,47 @@ export function buildToolSet(
   registry: ClusterView,
   enabled?: string[],
 ): RegisteredTool[] {
-  const readOnly = registry.allReadOnly;
-  const visible = defs
-    .map((d) => (readOnly && !d.annotations.readOnlyHint ? d.readOnlyVariant?.() : d))
-    .filter((d): d is ToolDefinition => d !== undefined)
-    .filter((d) => !enabled || enabled.includes(d.name));
-  return visible.map((definition) => {
-    const inputSchema = z.object({ ...clusterField(definition, registry), ...definition.input }).strict();
-    const listing: Tool = {
-      name: definition.name,
-      title: definition.title,
-      description: definition.description,
-      inputSchema: toJsonSchema(inputSchema, 'input') as Tool['inputSchema'],
-      ...(definition.output
-        ? { outputSchema: toJsonSchema(definition.output, 'output') as Tool['outputSchema'] }
-        : {}),
-      annotations: { title: definition.title, ...definition.annotations },
-    };
-    return { definition, inputSchema, listing };
-  });
+  return defs
+    .map((d) => registered(d, registry))
+    .filter((t): t is RegisteredTool => t !== undefined)
+    .filter((t) => !enabled || enabled.includes(t.definition.name));
+}
+
+/**
+ * Built tools by original definition and cluster view. Converting zod schemas to JSON Schema is the
+ * costliest part of creating a server, and the HTTP transport creates one per session: the result
+ * depends only on the definition and the view, so it is made once per process (the views seen are a
+ * handful, and the entries are never changed after they are made).
+ */
+const built = new WeakMap<ToolDefinition, Map<string, RegisteredTool | null>>();
+
+function registered(original: ToolDefinition, view: ClusterView): RegisteredTool | undefined {
+  const key = JSON.stringify([view.allReadOnly, view.defaultCluster ?? null, view.names]);
+  let perView = built.get(original);
+  if (!perView) built.set(original, (perView = new Map()));
+  let tool = perView.get(key);
+  if (tool === undefined) {
+    const definition =
+      view.allReadOnly && !original.annotations.readOnlyHint ? original.readOnlyVariant?.() : original;
+    tool = definition ? build(definition, view) : null;
+    perView.set(key, tool);
+  }
+  return tool ?? undefined;
+}
+
+function build(definition: ToolDefinition, view: ClusterView): RegisteredTool {
+  const inputSchema = z.object({ ...clusterField(definition, view), ...definition.input }).strict();
+  const listing: Tool = {
+    name: definition.name,
+    title: definition.title,
+    description: definition.description,
+    inputSchema: toJsonSchema(inputSchema, 'input') as Tool['inputSchema'],
+    ...(definition.output
+      ? { outputSchema: toJsonSchema(definition.output, 'output') as Tool['outputSchema'] }
+      : {}),
+    annotations: { title: definition.title, ...definition.annotations },
+  };
+  return { definition, inputSchema, listing };
 }
 
 /** What the tool set needs to know about the clusters; docs pass an empty view. */

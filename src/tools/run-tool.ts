@@ -1,9 +1,11 @@
+import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { CallToolResult, RequestId, ServerNotification } from '@modelcontextprotocol/sdk/types.js';
 import type { ClusterHandle, ClusterRegistry } from '../clusters/registry.js';
 import type { Logger } from '../logger.js';
-import { describeError, formatZodIssues } from './error-result.js';
+import { describeError } from './error-result.js';
+import { describeIssues } from '../invalid-params.js';
 import type { RegisteredTool } from './registry.js';
 import type { ToolContext } from './types.js';
 import { ProxmoxError } from '../proxmox/errors.js';
@@ -39,7 +41,7 @@ export async function runTool(
   if (!parsed.success) {
     return errorResult(
       deps,
-      `Invalid arguments for ${def.name}: ${formatZodIssues(parsed.error)}. ${argsHint(tool)}`,
+      `Invalid arguments for ${def.name}: ${describeIssues(parsed.error)}. ${argsHint(tool)}`,
     );
   }
   const { cluster: clusterArg, ...args } = parsed.data as { cluster?: string } & Record<string, unknown>;
@@ -50,6 +52,9 @@ export async function runTool(
   } catch (err) {
     return errorResult(deps, describeError(err));
   }
+  // Each request in flight listens on the call's signal; a fan-out over many clusters (several
+  // requests each) would pass Node's default of 10 and print a MaxListenersExceededWarning.
+  if (clusters.length > 1) setMaxListeners(Math.max(10, clusters.length * 4), deps.signal);
   const ctx: ToolContext = {
     cluster: clusters[0]!,
     clusters,

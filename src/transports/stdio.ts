@@ -1,13 +1,38 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { clip } from '../clip.js';
+import { checkLine, errorAnswer, INVALID_REQUEST, PARSE_ERROR } from './json-rpc-envelope.js';
+import { LineSplitter } from './line-splitter.js';
+
+/**
+ * Longest line read from stdin. A tools/call with a megabyte of arguments fits; a runaway client
+ * cannot make the server buffer without bound (the SDK's transport allows 10 MB, then closes the
+ * session).
+ */
+export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+export interface StdioOptions {
+  maxLineBytes?: number;
+  /** Told about input that was refused or dropped (never the input itself, which may be anything). */
+  onProblem?: (message: string) => void;
+}
 
 /**
  * Serves one MCP session over stdin/stdout. Resolves when the session ends: the client closed stdin
  * (the usual way a client stops a server) or the transport closed. stdout carries JSON-RPC only.
  */
-export async function serveStdio(server: Server, stdin: Readable, stdout: Writable): Promise<void> {
-  const transport = new StdioServerTransport(stdin, stdout);
+export async function serveStdio(
+  server: Server,
+  stdin: Readable,
+  stdout: Writable,
+  opts: StdioOptions = {},
+): Promise<void> {
+  const transport = new StdioLineTransport(stdin, stdout, opts);
+  // What the SDK cannot act on (a notification whose params it rejects, a reply to nothing) ends up
+  // here; the message may quote the input, so only its start is kept.
+  server.onerror ??= (error) => opts.onProblem?.(clip(error.message, 300));
   const closed = new Promise<void>((resolve) => {
     server.onclose = () => resolve();
     stdin.once('end', () => resolve());
@@ -16,4 +41,107 @@ export async function serveStdio(server: Server, stdin: Readable, stdout: Writab
   await server.connect(transport);
   await closed;
   await server.close().catch(() => {});
+}
+
+/**
+ * Newline-delimited JSON-RPC over a pair of streams, answering every malformed line as JSON-RPC 2.0
+ * asks instead of dropping it: not JSON → -32700, not a request → -32600, malformed params → -32602,
+ * a line over `maxLineBytes` → -32600 (and the rest of it skipped), all with `"id": null` unless the
+ * id could be read. Malformed notifications and responses cannot be answered; they are reported to
+ * `onProblem` (stderr) and dropped. Blank lines are skipped: they carry no message.
+ */
+export class StdioLineTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private readonly splitter: LineSplitter;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private readonly maxLineBytes: number;
+  private closed = false;
+
+  constructor(
+    private readonly stdin: Readable,
+    private readonly stdout: Writable,
+    private readonly opts: StdioOptions = {},
+  ) {
+    this.maxLineBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
+    this.splitter = new LineSplitter(
+      this.maxLineBytes,
+      (line) => this.onLine(line),
+      () =>
+        this.refuse(
+          INVALID_REQUEST,
+          `Invalid Request: line longer than ${this.maxLineBytes} bytes; it was skipped up to its end`,
+        ),
+    );
+  }
+
+  private readonly onData = (chunk: Buffer | string): void => {
+    this.splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  };
+
+  private readonly onStreamError = (error: Error): void => {
+    this.onerror?.(error);
+  };
+
+  // EPIPE and friends: the client is gone, so the session is over.
+  private readonly onStdoutError = (error: Error): void => {
+    this.onerror?.(error);
+    void this.close();
+  };
+
+  start(): Promise<void> {
+    this.stdin.on('data', this.onData);
+    this.stdin.on('error', this.onStreamError);
+    this.stdout.on('error', this.onStdoutError);
+    return Promise.resolve();
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      if (this.stdout.write(JSON.stringify(message) + '\n')) resolve();
+      else this.stdout.once('drain', resolve);
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    this.stdin.off('data', this.onData);
+    this.stdin.off('error', this.onStreamError);
+    this.stdout.off('error', this.onStdoutError);
+    if (this.stdin.listenerCount('data') === 0) this.stdin.pause();
+    this.splitter.clear();
+    this.onclose?.();
+    return Promise.resolve();
+  }
+
+  private onLine(bytes: Buffer): void {
+    let text: string;
+    try {
+      text = this.decoder.decode(bytes);
+    } catch {
+      this.refuse(PARSE_ERROR, 'Parse error: the line is not valid UTF-8');
+      return;
+    }
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.trim() === '') return;
+    const checked = checkLine(text);
+    if (checked.kind === 'message') this.onmessage?.(checked.message);
+    else if (checked.kind === 'answer') this.answer(checked.error);
+    else this.opts.onProblem?.(`stdin: dropped ${checked.reason}`);
+  }
+
+  private refuse(code: number, message: string): void {
+    this.answer(errorAnswer(null, code, message));
+  }
+
+  private answer(error: ReturnType<typeof errorAnswer>): void {
+    this.opts.onProblem?.(`stdin: answered ${error.error.code}: ${error.error.message}`);
+    this.send(error).catch((err: unknown) =>
+      this.onerror?.(err instanceof Error ? err : new Error(String(err))),
+    );
+  }
 }

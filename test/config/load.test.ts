@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configError } from '../helpers/config-error.js';
+import { registerSecret } from '../helpers/recording.js';
 import { loadConfig } from '../../src/config/load.js';
 
 const SECRET = '5f1c9b2e-1111-4c2d-9e3f-aabbccddeeff';
+registerSecret(SECRET);
 
 function tmp(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'pmcp-config-'));

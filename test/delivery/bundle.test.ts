@@ -6,8 +6,8 @@ import { assertBuilt, repoRoot } from '../helpers/cli.js';
 /**
  * Start-up cost is mostly parsing code, so what stdio start-up loads is a property of the build worth
  * pinning: the files dist/cli.js imports statically (transitively) must not contain the code that is
- * loaded lazily (undici, cosmiconfig + YAML, the HTTP transport, the simulator) or that is swapped out
- * entirely (the SDK's Ajv validator, zod's non-English locales). See tsup.config.ts.
+ * loaded lazily (the cluster connection pool, cosmiconfig + YAML, the HTTP transport, the simulator)
+ * or that is left out entirely (undici, the SDK's Ajv validator, zod's non-English locales).
  */
 const dist = path.join(repoRoot, 'dist');
 const source = (file: string) => readFileSync(path.join(dist, file), 'utf8');
@@ -40,7 +40,7 @@ describe('what stdio start-up loads', () => {
   });
 
   it.each([
-    ['undici (first Proxmox request)', /node_modules\/undici\//],
+    ['the connection pool (first Proxmox request)', /src\/proxmox\/cluster-agent\.ts/],
     ['cosmiconfig (only when a config file exists)', /node_modules\/cosmiconfig\//],
     ['js-yaml', /node_modules\/js-yaml\//],
     ['the simulator (demo only)', /src\/simulator\//],
@@ -49,8 +49,10 @@ describe('what stdio start-up loads', () => {
     expect(startupCode).not.toMatch(marker);
   });
 
-  it('carries no Ajv and no zod locale but English, anywhere in the bundle', () => {
+  it('carries no undici, no Ajv and no zod locale but English, anywhere in the bundle', () => {
     const everything = readdirSync(dist).map(source).join('\n');
+    // The client runs on node:https (src/proxmox/cluster-agent.ts says why).
+    expect(everything).not.toMatch(/node_modules\/undici\//);
     expect(everything).not.toMatch(/node_modules\/ajv\//);
     const locales = [...everything.matchAll(/node_modules\/zod\/v4\/locales\/([\w-]+)\.js/g)].map(
       (m) => m[1],
@@ -63,7 +65,7 @@ describe('what stdio start-up loads', () => {
       .filter((f) => !startup.includes(f))
       .map(source)
       .join('\n');
-    expect(lazy).toMatch(/node_modules\/undici\//);
+    expect(lazy).toMatch(/src\/proxmox\/cluster-agent\.ts/);
     expect(lazy).toMatch(/node_modules\/cosmiconfig\//);
   });
 });

@@ -5,6 +5,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { repoRoot } from '../helpers/cli.js';
+import { registerSecret } from '../helpers/recording.js';
 import { initializeBody, rawRequest, streamableClient } from '../http/helpers.js';
 import { composeContainer, readCompose } from './helpers/compose.js';
 import {
@@ -89,6 +90,7 @@ async function exercise(
   allowedHost: string,
 ): Promise<void> {
   const token = readFileSync(container.toHost(container.spec.env.MCP_AUTH_TOKEN_FILE!), 'utf8').trim();
+  registerSecret(token);
   // Port 8000 may be taken on this machine; the image's port is asserted to be 8000 elsewhere.
   const port = String(await freePort());
   const server = await container.start({ MCP_PORT: port });

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -6,6 +7,7 @@ import { buildRuntime, type Runtime } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
 import { simulatedCluster } from '../../src/commands/demo.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import { recordOutput, registerSecret } from './recording.js';
 
 export interface HarnessCluster {
   name: string;
@@ -70,12 +72,16 @@ export async function startHarness(
     clusters,
     ...(opts.auditLog ? { auditLog: opts.auditLog } : {}),
   };
+  registerSecret(...clusters.map((c) => c.tokenSecret));
   const logs: string[] = [];
   const runtime = buildRuntime(loaded, {
     readOnlySource: opts.readOnlySource,
     logLevel: 'debug',
     logFormat: opts.logFormat,
-    writeLog: (l) => logs.push(l),
+    writeLog: (l) => {
+      logs.push(l);
+      recordOutput('log', l);
+    },
     schemaCacheDir: opts.schemaCacheDir,
   });
   const server = createServer({
@@ -100,6 +106,8 @@ export async function startHarness(
       await server.close();
       await runtime.registry.close();
       await Promise.all(owned.map((s) => s.close()));
+      // For the secret sweep: the audit file as a person reading it would see it.
+      if (opts.auditLog) recordOutput('audit', await readFile(opts.auditLog, 'utf8').catch(() => ''));
     },
   };
 }

@@ -17,6 +17,7 @@ import {
 import { VERSION } from '../../src/version.js';
 import { binPath, repoRoot } from '../helpers/cli.js';
 import { clusterConfigFor } from '../helpers/harness.js';
+import { recordOutput, registerSecret } from '../helpers/recording.js';
 
 export const TOKEN = 'test-bearer-token-0123456789abcdef';
 export const auth = { Authorization: `Bearer ${TOKEN}` };
@@ -59,6 +60,7 @@ export function rawRequest(
           } catch {
             json = undefined;
           }
+          recordOutput('http', `${JSON.stringify(res.headers)}\n${text}`, { status: res.statusCode });
           resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
         });
       },
@@ -128,9 +130,13 @@ export async function startInProcess(
   const cluster = clusterConfigFor('demo', sim);
   const loaded: LoadedConfig = { source: 'test', defaultCluster: 'demo', clusters: [cluster] };
   const logs: string[] = [];
+  registerSecret(settings.authToken, cluster.tokenSecret);
   const runtime = buildRuntime(loaded, {
     logLevel: 'debug',
-    writeLog: (l) => logs.push(l),
+    writeLog: (l) => {
+      logs.push(l);
+      recordOutput('log', l);
+    },
     extraSecrets: settings.authToken ? [settings.authToken] : [],
   });
   const deps = { registry: runtime.registry, logger: runtime.logger, redact: runtime.redactor.redact };

@@ -189,13 +189,18 @@ describe('request hygiene', () => {
 });
 
 describe('settings (flag > env > default) and the bind rule', () => {
-  it('defaults to 127.0.0.1:8000, stateful, 1 MiB bodies, 100 sessions', () => {
+  it('defaults to 127.0.0.1:8000, stateful, 1 MiB bodies, 100 sessions, bounded waits on slow clients', () => {
     expect(resolveHttpSettings({}, {})).toMatchObject({
       host: '127.0.0.1',
       port: 8000,
       stateless: false,
       maxBodyBytes: 1024 * 1024,
       maxSessions: 100,
+      sessionIdleMs: 30 * 60_000,
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 60_000,
+      maxUnreadBytes: 4 * 1024 * 1024,
+      writeStallMs: 60_000,
     });
     expect(resolveHttpSettings({ port: 9000 }, { MCP_PORT: '7000', MCP_HOST: 'localhost' })).toMatchObject({
       host: 'localhost',

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { configFileSchema } from '../../src/config/schema.js';
 import { evaluatePolicy } from '../../src/safety/policy.js';
 import { assertBuilt, repoRoot, runCli } from '../helpers/cli.js';
+import { registerSecret } from '../helpers/recording.js';
 
 const entry = (extra: Record<string, unknown> = {}) => ({
   url: 'pve1.example.com',
@@ -15,6 +16,7 @@ const entry = (extra: Record<string, unknown> = {}) => ({
   token_secret: '5f1c9b2e-1111-4c2d-9e3f-aabbccddeeff',
   ...extra,
 });
+registerSecret(entry().token_secret);
 
 function configDir(config: unknown): { dir: string; file: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pmcp-policy-'));

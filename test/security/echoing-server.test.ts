@@ -7,12 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRuntime } from '../../src/runtime.js';
 import { createSelfSignedCertificate } from '../../src/simulator/certificate.js';
 import { assertBuilt, runCli } from '../helpers/cli.js';
+import { recordOutput, registerSecret } from '../helpers/recording.js';
 
 /**
  * A hostile or broken endpoint that echoes the Authorization header back (in the reason phrase and
  * the body). Whatever it says, the token secret must not reach `check` output or the audit log.
  */
 const SECRET = 'f00dcafe-1234-4abc-8def-0123456789ab';
+registerSecret(SECRET);
 let server: https.Server;
 let url: string;
 let fingerprint: string;
@@ -68,13 +70,19 @@ describe('a server that echoes the token back', () => {
           },
         ],
       },
-      { writeLog: (l) => lines.push(l) },
+      {
+        writeLog: (l) => {
+          lines.push(l);
+          recordOutput('log', l);
+        },
+      },
     );
     await expect(
       runtime.registry.get('echo').client.request('POST', '/nodes/x/qemu/100/status/start'),
     ).rejects.toThrow();
     await runtime.registry.close();
     const file = readFileSync(auditLog, 'utf8');
+    recordOutput('audit', file);
     expect(file).toMatch(/"outcome":"error"/);
     expect(file).toContain('***');
     expect(file).not.toContain(SECRET);

@@ -69,7 +69,7 @@ describe('curated tools against one simulated cluster', () => {
     expect(s.resources).toHaveLength(2);
     expect(s.truncated).toBe(true);
     expect(Object.keys(s.resources[0]!).sort()).toEqual(['name', 'vmid']);
-    expect(textOf(r)).toMatch(/Showing 2 of \d+\. Narrow with type, node or status, or raise limit/);
+    expect(textOf(r)).toMatch(/Rows 1-2 of \d+\.\nNext page: the same call with offset 2/);
   });
 
   it('proxmox_api_call reads any endpoint and unwraps {data}', async () => {
@@ -138,6 +138,6 @@ describe('curated tools against one simulated cluster', () => {
     const r = await h.call('get_cluster_resources', { type: 'vms', vmid: 100 });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toMatch(/Invalid arguments for get_cluster_resources/);
-    expect(textOf(r)).toMatch(/Valid arguments: cluster, type, node, status, fields, limit/);
+    expect(textOf(r)).toMatch(/Valid arguments: cluster, type, node, status, pool, tag, name, vmid, fields/);
   });
 });

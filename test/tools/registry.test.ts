@@ -5,6 +5,7 @@ import type { ClusterConfig } from '../../src/config/types.js';
 import { buildRuntime } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
 import { allTools, type ToolDefinition } from '../../src/tools/index.js';
+import { registerSecret } from '../helpers/recording.js';
 
 function cluster(name: string, readOnly = false): ClusterConfig {
   return {
@@ -20,6 +21,8 @@ function cluster(name: string, readOnly = false): ClusterConfig {
     timeoutMs: 1000,
   };
 }
+
+registerSecret(cluster('any').tokenSecret);
 
 async function listTools(opts: {
   clusters: ClusterConfig[];

@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Logger } from '../../logger.js';
@@ -10,6 +10,7 @@ import { openSseStream, postSseMessage } from './legacy-sse.js';
 import { INTERNAL_ERROR, PARSE_ERROR, SERVER_ERROR, sendError, sendJson } from './respond.js';
 import { bearerChecker, checkHost, checkOrigin, corsHeaders, isLoopbackAddress } from './security.js';
 import { SessionRegistry, shortId } from './sessions.js';
+import { SlowClientGuard } from './slow-clients.js';
 import { assertSafeBind, type HttpSettings } from './settings.js';
 import { handleStreamable } from './streamable.js';
 
@@ -25,8 +26,20 @@ export interface HttpServerHandle {
   /** Base URL actually bound, e.g. `http://127.0.0.1:8000` (the real port when 0 was asked for). */
   url: string;
   sessions(): number;
+  /** What a client can hold open, for tests that prove abandoned clients are released. */
+  stats(): HttpStats;
   /** Graceful: stop accepting, let calls in flight finish (bounded), close sessions and sockets. */
   close(): Promise<void>;
+}
+
+export interface HttpStats {
+  sessions: number;
+  /** Responses open on behalf of a session (event streams and calls being answered). */
+  streams: number;
+  /** TCP connections open, idle keep-alive ones included. */
+  connections: number;
+  /** Responses cut because their client stopped reading. */
+  cut: number;
 }
 
 export class ListenError extends Error {
@@ -137,7 +150,24 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     return postSseMessage(ctx, req, res, url.searchParams.get('sessionId'), body);
   }
 
-  const server = http.createServer((req, res) => {
+  const guard = new SlowClientGuard(
+    { maxUnreadBytes: settings.maxUnreadBytes, stallMs: settings.writeStallMs },
+    logger,
+  );
+  const headersTimeout = Math.min(settings.headersTimeoutMs, settings.requestTimeoutMs);
+  const options: http.ServerOptions = {
+    // Clients that send headers or a body slowly, or nothing at all, get 408 and are closed.
+    headersTimeout,
+    requestTimeout: settings.requestTimeoutMs,
+    // Node enforces both timeouts on this tick; its 30 s default would let them overrun by that much.
+    connectionsCheckingInterval: Math.min(Math.max(Math.floor(headersTimeout / 4), 50), 5_000),
+    // TCP keepalive reveals peers that vanished without a FIN, so their event streams and sessions
+    // are released instead of being held open forever.
+    keepAlive: true,
+    keepAliveInitialDelay: 60_000,
+  };
+  let connections = 0;
+  const server = http.createServer(options, (req, res) => {
     const started = performance.now();
     let url: URL;
     try {
@@ -145,6 +175,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     } catch {
       return sendError(res, 400, SERVER_ERROR, 'Bad Request: malformed URL');
     }
+    guard.watch(res, () => {
+      const id = ctx.sessions.idFor(res);
+      return `${req.method} ${url.pathname}${id ? ` (session ${shortId(id)})` : ''}`;
+    });
     res.once('close', () => accessLog(logger, req, res, url, started, ctx.sessions.idFor(res)));
     route(req, res, url).catch((err: unknown) => {
       logger.error('request failed', {
@@ -156,7 +190,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       else res.end();
     });
   });
-  server.requestTimeout = 60_000;
+  server.on('connection', (socket: Socket) => {
+    connections++;
+    socket.once('close', () => connections--);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -197,7 +234,17 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     await stopped;
   }
   let closing: Promise<void> | undefined;
-  return { url, sessions: () => ctx.sessions.size, close: () => (closing ??= shutdown()) };
+  return {
+    url,
+    sessions: () => ctx.sessions.size,
+    stats: () => ({
+      sessions: ctx.sessions.size,
+      streams: ctx.sessions.openResponses,
+      connections,
+      cut: guard.cutCount,
+    }),
+    close: () => (closing ??= shutdown()),
+  };
 }
 
 function announceSecurity(settings: HttpSettings, logger: Logger): void {

@@ -42,6 +42,13 @@ export class SessionRegistry {
     return this.entries.size;
   }
 
+  /** Responses open across all sessions (event streams, calls being answered). */
+  get openResponses(): number {
+    let n = 0;
+    for (const entry of this.entries.values()) n += entry.open;
+    return n;
+  }
+
   get full(): boolean {
     return this.entries.size >= this.opts.maxSessions;
   }

@@ -20,6 +20,14 @@ export interface HttpSettings {
   sessionIdleMs: number;
   /** How long shutdown waits for in-flight tool calls. */
   shutdownGraceMs: number;
+  /** A request's headers must arrive within this (slow-header clients get 408 and are closed). */
+  headersTimeoutMs: number;
+  /** A request's headers and body must arrive within this (a body dribbled forever gets 408). */
+  requestTimeoutMs: number;
+  /** Output a client may leave unread on one event stream before it is cut (see slow-clients.ts). */
+  maxUnreadBytes: number;
+  /** How long a response may stay blocked on a client that does not read before it is cut. */
+  writeStallMs: number;
 }
 
 export interface HttpFlags {
@@ -36,6 +44,10 @@ export const HTTP_DEFAULTS = {
   maxSessions: 100,
   sessionIdleMs: 30 * 60_000,
   shutdownGraceMs: 5_000,
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 60_000,
+  maxUnreadBytes: 4 * 1024 * 1024,
+  writeStallMs: 60_000,
 } as const;
 
 const MIN_TOKEN_LENGTH = 16;
@@ -77,6 +89,10 @@ export function resolveHttpSettings(flags: HttpFlags, env: Record<string, string
     maxSessions: int(env, 'MCP_MAX_SESSIONS', HTTP_DEFAULTS.maxSessions, 1, 100_000),
     sessionIdleMs: int(env, 'MCP_SESSION_IDLE_MS', HTTP_DEFAULTS.sessionIdleMs, 1000, 7 * 24 * 3600_000),
     shutdownGraceMs: HTTP_DEFAULTS.shutdownGraceMs,
+    headersTimeoutMs: HTTP_DEFAULTS.headersTimeoutMs,
+    requestTimeoutMs: HTTP_DEFAULTS.requestTimeoutMs,
+    maxUnreadBytes: HTTP_DEFAULTS.maxUnreadBytes,
+    writeStallMs: HTTP_DEFAULTS.writeStallMs,
   };
   assertSafeBind(settings);
   return settings;

@@ -1,0 +1,271 @@
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { errorAnswer } from './api.js';
+import { ApiError } from './errors.js';
+import type { PveVersion } from './version.js';
+
+/**
+ * Fault injection: the ways a real cluster, or what stands in front of it, fails at the HTTP boundary.
+ * A faulted request is recorded in `sim.requests` like any other (with `fault` set) but never reaches
+ * the API, except where the fault needs the real answer to mangle it (slow-body, truncated-json).
+ * Faults apply to /api2/... requests only, so the schema download (/pve-docs) keeps working.
+ */
+export type FaultKind =
+  /** Accept the request and never answer; the socket stays open until the client gives up. */
+  | 'hang'
+  /** Headers at once, then the real body one byte every `byteIntervalMs`: slower than any timeout. */
+  | 'slow-body'
+  /** Close the connection without a response (after reading the request: a POST may have "arrived"). */
+  | 'reset'
+  /** Any status and reason phrase, with PVE's body for it (empty for 595-599, as pveproxy passes them). */
+  | 'status'
+  /** An HTML page instead of JSON, as a reverse proxy's login page or a wrong port gives. */
+  | 'html'
+  /** The real JSON answer cut in half, with a Content-Length that matches the cut or lies. */
+  | 'truncated-json'
+  /** 200 with a body that is not JSON at all. */
+  | 'invalid-json';
+
+export interface FaultSpec {
+  kind: FaultKind;
+  /**
+   * Which API requests: 'GET /nodes' (a method and a path prefix), '/nodes' (any method), or a RegExp
+   * tested against e.g. 'GET /nodes/pve1/qemu'. Paths are below /api2/json; a prefix matches whole
+   * segments ('/nodes' matches '/nodes/pve1', not '/nodesX'). Default: every API request.
+   */
+  match?: string | RegExp;
+  /** Hit this many matching requests, then heal. Default: every matching request until removed. */
+  times?: number;
+  /** 'status' (default 500) and 'html' (default 200). */
+  status?: number;
+  /** 'status': the reason phrase (default: PVE's or AnyEvent::HTTP's wording for the status). */
+  reason?: string;
+  /** 'status': the exact body (default: PVE's error envelope for the status). */
+  body?: string;
+  /** 'truncated-json': declare the full length, send half and close (default: declare the cut length). */
+  lyingLength?: boolean;
+  /** 'slow-body': milliseconds between bytes (default 500). */
+  byteIntervalMs?: number;
+}
+
+export interface FaultHandle {
+  readonly spec: FaultSpec;
+  /** Requests this fault has answered so far. */
+  readonly hits: number;
+  /** Stop injecting it (a no-op once it healed or was cleared). */
+  remove(): void;
+}
+
+/** The simulator's fault API (`sim.faults`). */
+export interface FaultControl {
+  add(spec: FaultSpec): FaultHandle;
+  /** Removes every fault: the cluster is healthy again. */
+  clear(): void;
+}
+
+const KINDS = new Set<FaultKind>([
+  'hang',
+  'slow-body',
+  'reset',
+  'status',
+  'html',
+  'truncated-json',
+  'invalid-json',
+]);
+
+/** AnyEvent::HTTP's wording for its pseudo-statuses (NOTES.md §2.5), and common proxy phrases. */
+const DEFAULT_REASONS: Record<number, string> = {
+  595: 'Connection refused',
+  596: 'Connection timed out',
+  597: 'Connection reset by peer',
+  598: 'User aborted request',
+  599: 'Other error',
+};
+
+interface ActiveFault extends FaultHandle {
+  hits: number;
+  remaining: number;
+}
+
+export class FaultSet implements FaultControl {
+  private list: ActiveFault[] = [];
+
+  constructor(specs: FaultSpec[] = []) {
+    for (const spec of specs) this.add(spec);
+  }
+
+  /** Read on every request: with no fault set, this one comparison is all the cost. */
+  get size(): number {
+    return this.list.length;
+  }
+
+  add(spec: FaultSpec): FaultHandle {
+    validate(spec);
+    const fault: ActiveFault = {
+      spec: { ...spec },
+      hits: 0,
+      remaining: spec.times ?? Infinity,
+      remove: () => {
+        this.list = this.list.filter((f) => f !== fault);
+      },
+    };
+    this.list.push(fault);
+    return fault;
+  }
+
+  clear(): void {
+    this.list = [];
+  }
+
+  /** The first fault matching this request, counted as a hit; it heals once its `times` are used. */
+  take(method: string, fullPath: string): FaultSpec | undefined {
+    const api = /^\/api2\/[^/]*(\/.*)?$/s.exec(fullPath);
+    if (!api) return undefined;
+    const rel = api[1] ?? '/';
+    const fault = this.list.find((f) => matches(f.spec.match, method, rel));
+    if (!fault) return undefined;
+    fault.hits++;
+    if (--fault.remaining <= 0) fault.remove();
+    return fault.spec;
+  }
+}
+
+function validate(spec: FaultSpec): void {
+  if (!KINDS.has(spec.kind)) {
+    throw new Error(`unknown fault kind '${String(spec.kind)}' (known: ${[...KINDS].join(', ')})`);
+  }
+  if (spec.times !== undefined && !(Number.isInteger(spec.times) && spec.times > 0)) {
+    throw new Error(`fault 'times' must be a positive integer, got ${spec.times}`);
+  }
+  if (
+    spec.status !== undefined &&
+    !(Number.isInteger(spec.status) && spec.status >= 100 && spec.status <= 999)
+  ) {
+    throw new Error(`fault 'status' must be an HTTP status (100-999), got ${spec.status}`);
+  }
+}
+
+function matches(match: string | RegExp | undefined, method: string, rel: string): boolean {
+  if (match === undefined) return true;
+  if (match instanceof RegExp) return match.test(`${method} ${rel}`);
+  const m = /^([A-Z]+)\s+(\S+)$/.exec(match.trim());
+  const [wantMethod, prefix] = m ? [m[1], m[2]!] : [undefined, match.trim()];
+  if (wantMethod && wantMethod !== method) return false;
+  const p = prefix.length > 1 ? prefix.replace(/\/+$/, '') : prefix;
+  return p === '/' || rel === p || rel.startsWith(`${p}/`);
+}
+
+/** What the HTTPS front end writes with its usual headers (the shape of its internal Answer). */
+export interface FaultAnswer {
+  status: number;
+  reason: string;
+  body: string;
+  contentType?: string;
+}
+
+export interface FaultContext {
+  res: ServerResponse;
+  version: PveVersion;
+  /** Reads (and records) the request body, so a faulted POST still shows what was sent. */
+  readBody(): Promise<string>;
+  /** What the simulator would have answered; runs the API (reads the body too). */
+  realAnswer(): Promise<FaultAnswer>;
+  /** Writes an answer through the front end's writer (PVE's headers, gzip, Connection: close on errors). */
+  send(answer: FaultAnswer): void;
+  /** Registers a timer so closing the simulator clears it. */
+  track(timer: NodeJS.Timeout): void;
+  /** Sets the status recorded in `sim.requests` (0 = never answered). */
+  recordAnswer(status: number): void;
+}
+
+/** A reverse proxy's sign-in page: what a misrouted URL or an SSO gateway answers for any path. */
+const HTML_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1>' +
+  '<form method="post" action="/login"><input name="username"><input name="password" type="password">' +
+  '</form></body></html>\n';
+
+const INVALID_JSON = '{"data":{"version":9.2.11,"release":"9.2"';
+
+export async function applyFault(spec: FaultSpec, ctx: FaultContext): Promise<void> {
+  switch (spec.kind) {
+    case 'hang':
+      await ctx.readBody();
+      return; // never answered: the client's timeout, or closing the simulator, ends it
+    case 'reset':
+      await ctx.readBody();
+      ctx.res.socket?.destroy();
+      return;
+    case 'status': {
+      await ctx.readBody();
+      const status = spec.status ?? 500;
+      const reason = spec.reason ?? DEFAULT_REASONS[status] ?? STATUS_CODES[status] ?? 'Error';
+      const api = errorAnswer(new ApiError(status, `${reason}\n`), ctx.version);
+      const body = spec.body ?? (api.payload === undefined ? '' : JSON.stringify(api.payload));
+      ctx.recordAnswer(status);
+      ctx.send({ status, reason, body, contentType: 'application/json;charset=UTF-8' });
+      return;
+    }
+    case 'html': {
+      await ctx.readBody();
+      const status = spec.status ?? 200;
+      ctx.recordAnswer(status);
+      const reason = STATUS_CODES[status] ?? 'OK';
+      ctx.send({ status, reason, body: HTML_PAGE, contentType: 'text/html; charset=utf-8' });
+      return;
+    }
+    case 'invalid-json':
+      await ctx.readBody();
+      ctx.recordAnswer(200);
+      ctx.send({
+        status: 200,
+        reason: 'OK',
+        body: INVALID_JSON,
+        contentType: 'application/json;charset=UTF-8',
+      });
+      return;
+    case 'truncated-json':
+      return truncate(spec, ctx);
+    case 'slow-body':
+      return dribble(spec, ctx);
+  }
+}
+
+async function truncate(spec: FaultSpec, ctx: FaultContext): Promise<void> {
+  const real = await ctx.realAnswer();
+  ctx.recordAnswer(real.status);
+  const full = Buffer.from(real.body, 'utf8');
+  const cut = full.subarray(0, Math.max(1, Math.floor(full.length / 2)));
+  if (!spec.lyingLength) {
+    ctx.send({ ...real, body: cut.toString('utf8') });
+    return;
+  }
+  // Promise the whole body, deliver half, then drop the connection: the client sees it mid-body.
+  ctx.res.writeHead(real.status, {
+    'Content-Type': real.contentType ?? 'application/json;charset=UTF-8',
+    'Content-Length': full.length,
+  });
+  ctx.res.write(cut, () => ctx.res.socket?.destroy());
+}
+
+async function dribble(spec: FaultSpec, ctx: FaultContext): Promise<void> {
+  const real = await ctx.realAnswer();
+  ctx.recordAnswer(real.status);
+  const body = Buffer.from(real.body, 'utf8');
+  const res = ctx.res;
+  res.writeHead(real.status, {
+    'Content-Type': real.contentType ?? 'application/json;charset=UTF-8',
+    'Content-Length': body.length,
+  });
+  res.flushHeaders();
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed || sent >= body.length) {
+      clearInterval(timer);
+      if (!res.destroyed) res.end();
+      return;
+    }
+    res.write(body.subarray(sent, sent + 1));
+    sent++;
+  }, spec.byteIntervalMs ?? 500);
+  ctx.track(timer);
+  res.on('close', () => clearInterval(timer));
+}

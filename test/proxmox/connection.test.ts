@@ -1,0 +1,71 @@
+import http from 'node:http';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { ProxmoxClient } from '../../src/proxmox/client.js';
+import { ProxmoxError } from '../../src/proxmox/errors.js';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { clusterConfigFor } from '../helpers/harness.js';
+
+/**
+ * The connection layer under the client (src/proxmox/cluster-agent.ts, http-request.ts): servers that
+ * accept a connection and then misbehave below HTTP, and connection reuse.
+ */
+const logger = createLogger({ level: 'error', write: () => {} });
+
+async function listen(server: net.Server): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as net.AddressInfo).port;
+}
+
+describe('below HTTP', () => {
+  let sim: Simulator;
+  const sockets = new Set<net.Socket>();
+  const silent = net.createServer((s) => sockets.add(s)); // accepts, never says a word
+  const plain = http.createServer((_req, res) => res.end('not tls'));
+  let silentPort: number;
+  let plainPort: number;
+  const clientOn = (port: number, timeoutMs = 1_000) =>
+    new ProxmoxClient(
+      clusterConfigFor('odd', sim, { origin: `https://127.0.0.1:${port}`, port, timeoutMs }),
+      {
+        logger,
+      },
+    );
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    silentPort = await listen(silent);
+    plainPort = await listen(plain);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => silent.close(r));
+    await new Promise((r) => plain.close(r));
+    await sim?.close();
+  });
+
+  it('a server that accepts and never completes the TLS handshake costs one timeout, not a hang', async () => {
+    const client = clientOn(silentPort);
+    const started = Date.now();
+    const err = await client.request('GET', '/version').catch((e: unknown) => e);
+    const ms = Date.now() - started;
+    expect(err).toBeInstanceOf(ProxmoxError);
+    expect((err as ProxmoxError).message).toMatch(/1000 ms|timed out|did not answer/i);
+    expect(ms).toBeGreaterThanOrEqual(950);
+    expect(ms).toBeLessThan(2_000);
+    await client.close();
+  });
+
+  it('plain HTTP on the port is named as such', async () => {
+    const client = clientOn(plainPort);
+    const err = await client.request('GET', '/version').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProxmoxError);
+    expect((err as ProxmoxError).message).toMatch(/does not speak TLS/);
+    await client.close();
+  });
+
+  it('a client that sent nothing keeps nothing open: close() before any request is fine', async () => {
+    await expect(clientOn(silentPort).close()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,117 @@
+import https from 'node:https';
+import type net from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterAgent } from '../../src/proxmox/cluster-agent.js';
+import { RequestAborted, RequestTimedOut, sendRequest } from '../../src/proxmox/http-request.js';
+import { ResponseTooLargeError } from '../../src/proxmox/read-limited.js';
+import { createSelfSignedCertificate } from '../../src/simulator/certificate.js';
+
+/**
+ * sendRequest() on its own, against a bare HTTPS server whose answers each test picks: reason
+ * phrases, gzip (and gzip that lies), size caps, deadlines and cancellation, connection reuse.
+ */
+type Handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+let handler: Handler = (_req, res) => res.end('{}');
+let server: https.Server;
+let port: number;
+let connections = 0;
+const agent = new ClusterAgent({ mode: 'insecure' }, 5_000);
+const send = (opts: { timeoutMs?: number; maxBytes?: number; signal?: AbortSignal } = {}) =>
+  sendRequest(
+    agent,
+    { host: '127.0.0.1', port, path: '/api2/json/x', method: 'GET', headers: {} },
+    { timeoutMs: opts.timeoutMs ?? 2_000, maxBytes: opts.maxBytes ?? 1024 * 1024, signal: opts.signal },
+  );
+
+beforeAll(async () => {
+  const cert = createSelfSignedCertificate();
+  server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => handler(req, res));
+  server.on('secureConnection', () => connections++);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as net.AddressInfo).port;
+});
+afterAll(async () => {
+  agent.destroy();
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+describe('sendRequest', () => {
+  it('keeps the reason phrase, where PVE puts its error text', async () => {
+    handler = (_req, res) => {
+      res.statusCode = 403;
+      res.statusMessage = 'Permission check failed (/vms/100, VM.PowerMgmt)';
+      res.end();
+    };
+    await expect(send()).resolves.toEqual({
+      status: 403,
+      statusText: 'Permission check failed (/vms/100, VM.PowerMgmt)',
+      body: '',
+    });
+  });
+
+  it('asks for gzip and inflates it', async () => {
+    const body = JSON.stringify({ data: 'x'.repeat(50_000) });
+    let asked = '';
+    handler = (req, res) => {
+      asked = String(req.headers['accept-encoding']);
+      res.setHeader('Content-Encoding', 'gzip');
+      res.end(gzipSync(body));
+    };
+    expect((await send()).body).toBe(body);
+    expect(asked).toMatch(/gzip/);
+  });
+
+  it('refuses a gzip bomb by its inflated size, and corrupt gzip by name', async () => {
+    handler = (_req, res) => {
+      res.setHeader('Content-Encoding', 'gzip');
+      res.end(gzipSync(Buffer.alloc(5 * 1024 * 1024)));
+    };
+    await expect(send({ maxBytes: 1024 * 1024 })).rejects.toBeInstanceOf(ResponseTooLargeError);
+    handler = (_req, res) => {
+      res.setHeader('Content-Encoding', 'gzip');
+      res.end('this is not gzip');
+    };
+    await expect(send()).rejects.toMatchObject({ code: 'EBADGZIP' });
+  });
+
+  it('caps a plain body too, declared or streamed', async () => {
+    handler = (_req, res) => res.end('y'.repeat(4096));
+    await expect(send({ maxBytes: 1000 })).rejects.toBeInstanceOf(ResponseTooLargeError);
+    handler = (_req, res) => {
+      res.write('z'.repeat(800));
+      res.end('z'.repeat(800));
+    };
+    await expect(send({ maxBytes: 1000 })).rejects.toBeInstanceOf(ResponseTooLargeError);
+  });
+
+  it('one deadline for headers and body: a body that stalls times out', async () => {
+    handler = (_req, res) => res.write('{"data":'); // never ends
+    const started = Date.now();
+    await expect(send({ timeoutMs: 300 })).rejects.toBeInstanceOf(RequestTimedOut);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('cancellation stops it at once, and an already-cancelled call sends nothing', async () => {
+    let seen = 0;
+    handler = () => void seen++; // never answers
+    const controller = new AbortController();
+    const pending = send({ signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(RequestAborted);
+    const before = seen;
+    await expect(send({ signal: AbortSignal.abort() })).rejects.toBeInstanceOf(RequestAborted);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toBe(before);
+  });
+
+  it('reuses one connection for sequential requests', async () => {
+    handler = (_req, res) => res.end('{"data":1}');
+    await send();
+    const before = connections;
+    for (let i = 0; i < 50; i++) await send();
+    expect(connections - before).toBe(0);
+  });
+});
