@@ -7,6 +7,7 @@ import { ProxmoxRefusedError, ProxmoxError, type RequestFacts } from './errors.j
 import { httpErrorFrom, invalidBodyError, transportErrorFrom } from './error-mapping.js';
 import { Deadline, withRetries } from './retry.js';
 import { RequestAborted, RequestTimedOut, sendRequest } from './http-request.js';
+import { Slots } from './slots.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -83,6 +84,9 @@ export interface ClientOptions {
   maxResponseBytes?: number;
 }
 
+/** Connections per cluster, as a browser keeps per host; pveproxy serves each on one worker. */
+const MAX_CONNECTIONS = 8;
+
 /** 64 MiB: far above any real answer; stops a broken or hostile endpoint from exhausting memory. */
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
@@ -93,6 +97,8 @@ const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 export class ProxmoxClient {
   readonly cluster: ClusterConfig;
   private pool: Promise<ClusterAgent> | undefined;
+  /** Requests in flight to this cluster, and so its connections, are bounded (slots.ts says why). */
+  private readonly slots = new Slots(MAX_CONNECTIONS);
   private readonly authHeader: string;
   readonly guards: RequestGuard[];
   readonly observers: RequestObserver[];
@@ -278,7 +284,9 @@ export class ProxmoxClient {
     api: boolean,
   ): Promise<{ status: number; body: string }> {
     let res;
+    let release: (() => void) | undefined;
     try {
+      release = await this.slots.acquire(Math.max(0, deadline.remainingMs()), deadline.caller);
       res = await sendRequest(
         await this.agent(),
         { host: this.cluster.host, port: this.cluster.port, path: target, ...init },
@@ -294,6 +302,8 @@ export class ProxmoxClient {
         timedOut: err instanceof RequestTimedOut,
         aborted: err instanceof RequestAborted,
       });
+    } finally {
+      release?.();
     }
     if (res.status < 200 || res.status >= 300) {
       throw httpErrorFrom(res.status, res.statusText, res.body, facts, api);

@@ -57,6 +57,8 @@ export interface RunningServer {
   port: number;
   /** Presents another certificate from now on and drops open connections, as a restarted pveproxy does. */
   setCertificate(key: string, cert: string): void;
+  /** TLS handshakes completed so far: one per connection a client opened. */
+  tlsConnections(): number;
   close(): Promise<void>;
 }
 
@@ -247,6 +249,8 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
   });
+  let handshakes = 0;
+  server.on('secureConnection', () => handshakes++);
   server.on('tlsClientError', () => undefined);
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     const status =
@@ -267,6 +271,7 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
           server.setSecureContext({ key, cert });
           for (const s of sockets) s.destroy();
         },
+        tlsConnections: () => handshakes,
         close: () =>
           new Promise<void>((done) => {
             closed = true;

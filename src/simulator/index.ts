@@ -91,6 +91,8 @@ export interface Simulator {
    * pveproxy restart that follows does. Updates `fingerprint` and `certPem`; returns the new fingerprint.
    */
   changeCertificate(): string;
+  /** TLS connections clients have opened so far (a keep-alive client opens one and reuses it). */
+  readonly tlsConnections: number;
   /** Every request (also unauthenticated ones), newest last; capped at 20 000 (oldest dropped). */
   requests: RecordedRequest[];
   /** Offline node: proxied calls answer 595 'No route to host' with an empty body; /nodes shows 'offline'. */
@@ -161,6 +163,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     certPem: cert.certPem,
     requests,
     faults,
+    get tlsConnections() {
+      return server.tlsConnections();
+    },
     changeCertificate() {
       const next = createSelfSignedCertificate();
       server.setCertificate(next.keyPem, next.certPem);

@@ -69,3 +69,21 @@ describe('below HTTP', () => {
     await expect(clientOn(silentPort).close()).resolves.toBeUndefined();
   });
 });
+
+describe('connection reuse', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator();
+  });
+  afterAll(async () => sim?.close());
+
+  it('sequential calls share one TLS connection; concurrent ones open at most the pool size (8)', async () => {
+    const client = new ProxmoxClient(clusterConfigFor('demo', sim), { logger });
+    const before = sim.tlsConnections;
+    for (let i = 0; i < 50; i++) await client.request('GET', '/version');
+    expect(sim.tlsConnections - before).toBe(1);
+    await Promise.all(Array.from({ length: 40 }, () => client.request('GET', '/nodes')));
+    expect(sim.tlsConnections - before).toBeLessThanOrEqual(8);
+    await client.close();
+  });
+});
