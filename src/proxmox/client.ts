@@ -6,7 +6,8 @@ import { encodeBody, encodeQuery, type Params } from './encode.js';
 import { ProxmoxRefusedError, ProxmoxError, type RequestFacts } from './errors.js';
 import { httpErrorFrom, invalidBodyError, transportErrorFrom } from './error-mapping.js';
 import { Deadline, withRetries } from './retry.js';
-import { RequestAborted, RequestTimedOut, sendRequest } from './http-request.js';
+import type { sendRequest } from './http-request.js';
+import { RequestAborted, RequestTimedOut } from './request-errors.js';
 import { Slots } from './slots.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -84,6 +85,12 @@ export interface ClientOptions {
   maxResponseBytes?: number;
 }
 
+/** The keep-alive pool and the function that sends on it; both load on first use. */
+interface Connection {
+  agent: ClusterAgent;
+  send: typeof sendRequest;
+}
+
 /** Connections per cluster, as a browser keeps per host; pveproxy serves each on one worker. */
 const MAX_CONNECTIONS = 8;
 
@@ -96,7 +103,7 @@ const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
  */
 export class ProxmoxClient {
   readonly cluster: ClusterConfig;
-  private pool: Promise<ClusterAgent> | undefined;
+  private pool: Promise<Connection> | undefined;
   /** Requests in flight to this cluster, and so its connections, are bounded (slots.ts says why). */
   private readonly slots = new Slots(MAX_CONNECTIONS);
   private readonly authHeader: string;
@@ -117,9 +124,12 @@ export class ProxmoxClient {
    * The keep-alive agent with this cluster's TLS decision, made on first use: its module (and
    * node:https with it) loads then, so a stdio session's start-up does not pay for it.
    */
-  private agent(): Promise<ClusterAgent> {
-    this.pool ??= import('./cluster-agent.js').then(
-      ({ ClusterAgent }) => new ClusterAgent(this.cluster.tls, Math.min(this.cluster.timeoutMs, 10_000)),
+  private connection(): Promise<Connection> {
+    this.pool ??= Promise.all([import('./cluster-agent.js'), import('./http-request.js')]).then(
+      ([{ ClusterAgent }, { sendRequest }]) => ({
+        agent: new ClusterAgent(this.cluster.tls, Math.min(this.cluster.timeoutMs, 10_000)),
+        send: sendRequest,
+      }),
     );
     return this.pool;
   }
@@ -287,8 +297,9 @@ export class ProxmoxClient {
     let release: (() => void) | undefined;
     try {
       release = await this.slots.acquire(Math.max(0, deadline.remainingMs()), deadline.caller);
-      res = await sendRequest(
-        await this.agent(),
+      const { agent, send } = await this.connection();
+      res = await send(
+        agent,
         { host: this.cluster.host, port: this.cluster.port, path: target, ...init },
         {
           timeoutMs: Math.max(0, deadline.remainingMs()),
@@ -314,7 +325,7 @@ export class ProxmoxClient {
   async close(): Promise<void> {
     // Never made (no request was sent) means nothing to close. Idle sockets close now; one still
     // answering is cut, as an undici agent's close would after its timeout.
-    if (this.pool) await this.pool.then((a) => a.destroy()).catch(() => {});
+    if (this.pool) await this.pool.then((c) => c.agent.destroy()).catch(() => {});
   }
 }
 

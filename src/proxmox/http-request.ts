@@ -2,6 +2,7 @@ import type { Agent } from 'node:https';
 import { request } from 'node:https';
 import { gunzip } from 'node:zlib';
 import { ResponseTooLargeError } from './read-limited.js';
+import { RequestAborted, RequestTimedOut } from './request-errors.js';
 
 export interface RawRequest {
   host: string;
@@ -25,20 +26,6 @@ export interface SendOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   maxBytes: number;
-}
-
-/** Rejections that say why the request stopped early; anything else is a transport failure. */
-export class RequestTimedOut extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`no complete answer within ${timeoutMs} ms`);
-    this.name = 'RequestTimedOut';
-  }
-}
-export class RequestAborted extends Error {
-  constructor() {
-    super('the request was cancelled');
-    this.name = 'RequestAborted';
-  }
 }
 
 /**

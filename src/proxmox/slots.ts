@@ -1,4 +1,4 @@
-import { RequestAborted, RequestTimedOut } from './http-request.js';
+import { RequestAborted, RequestTimedOut } from './request-errors.js';
 
 /**
  * At most `size` requests in flight per cluster; the rest wait their turn (first come, first served).

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { SchemaLogger } from './schema-store.js';
 import type { ApiTreeNode } from './types.js';
+
+let tmpCounter = 0;
 
 // On-disk schema cache: one JSON file per host and PVE version, written atomically (temp file +
 // rename) so a crash or a second server process never leaves a half-written file that the next
@@ -69,7 +70,8 @@ export async function writeCachedTree(
 ): Promise<void> {
   const dir = join(file, '..');
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  // Unique per process and write (not secret): node:crypto stays unloaded at start-up.
+  const tmp = `${file}.${process.pid}.${(tmpCounter++).toString(36)}.${Date.now().toString(36)}.tmp`;
   const body: CacheFile = { format: FORMAT, ...entry, savedAt: new Date().toISOString() };
   try {
     await writeFile(tmp, JSON.stringify(body), { mode: 0o600 });

@@ -41,12 +41,17 @@ describe('what stdio start-up loads', () => {
 
   it.each([
     ['the connection pool (first Proxmox request)', /src\/proxmox\/cluster-agent\.ts/],
+    ['the HTTPS request code (first Proxmox request)', /src\/proxmox\/http-request\.ts/],
     ['cosmiconfig (only when a config file exists)', /node_modules\/cosmiconfig\//],
     ['js-yaml', /node_modules\/js-yaml\//],
     ['the simulator (demo only)', /src\/simulator\//],
     ['the Streamable HTTP / SSE transport (sse only)', /src\/transports\/http\//],
   ])('does not parse %s', (_what, marker) => {
     expect(startupCode).not.toMatch(marker);
+  });
+
+  it('imports no node:https, node:tls or node:crypto (Node compiles each built-in on first load)', () => {
+    expect(startupCode).not.toMatch(/from "(node:)?(https|tls|crypto)"/);
   });
 
   it('carries no undici, no Ajv and no zod locale but English, anywhere in the bundle', () => {

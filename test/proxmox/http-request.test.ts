@@ -3,7 +3,8 @@ import type net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterAgent } from '../../src/proxmox/cluster-agent.js';
-import { RequestAborted, RequestTimedOut, sendRequest } from '../../src/proxmox/http-request.js';
+import { sendRequest } from '../../src/proxmox/http-request.js';
+import { RequestAborted, RequestTimedOut } from '../../src/proxmox/request-errors.js';
 import { ResponseTooLargeError } from '../../src/proxmox/read-limited.js';
 import { createSelfSignedCertificate } from '../../src/simulator/certificate.js';
 

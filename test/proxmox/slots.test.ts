@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RequestAborted, RequestTimedOut } from '../../src/proxmox/http-request.js';
+import { RequestAborted, RequestTimedOut } from '../../src/proxmox/request-errors.js';
 import { Slots } from '../../src/proxmox/slots.js';
 
 describe('Slots: bounded requests in flight per cluster', () => {
