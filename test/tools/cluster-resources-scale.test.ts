@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestSeed } from '../../src/simulator/fleet-demo.js';
 import { generateGuestSeeds, generatedNodeNames } from '../../src/simulator/fleet-generated.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
+import type { ResourcesAnswer } from './cluster-resources-answer.js';
 
 /**
  * get_cluster_resources on 10,000 guests (16 nodes): the default answer stays small, its totals are
@@ -13,20 +14,7 @@ const SPEC = { guests: 10_000 };
 const NODES = generatedNodeNames(SPEC);
 const SEEDS = generateGuestSeeds(SPEC, NODES.length);
 
-interface Answer {
-  total: number;
-  offset: number;
-  next_offset?: number;
-  truncated: boolean;
-  counts: Record<string, number>;
-  by_status: Record<string, number>;
-  by_node: Record<string, Record<string, number>>;
-  by_pool: Record<string, number>;
-  by_tag: Record<string, number>;
-  by_cluster?: Record<string, number>;
-  templates: number;
-  resources: Array<Record<string, unknown>>;
-}
+type Answer = ResourcesAnswer;
 
 const nodeOf = (s: GuestSeed) => NODES[s.nodeIndex % NODES.length]!;
 const nameOf = (s: GuestSeed) => String(s.config.name ?? s.config.hostname);

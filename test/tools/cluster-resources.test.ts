@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
+import type { ResourcesAnswer } from './cluster-resources-answer.js';
 
 /**
  * get_cluster_resources on the small demo clusters: everything on one page, the filters beyond type,
  * node and status, field tables, and paging edges. The 10,000-guest behaviour is in
  * cluster-resources-scale.test.ts.
  */
-interface Answer {
-  total: number;
-  offset: number;
-  next_offset?: number;
-  truncated: boolean;
-  counts: Record<string, number>;
-  by_node: Record<string, Record<string, number>>;
-  by_cluster?: Record<string, number>;
-  resources: Array<Record<string, unknown>>;
-}
+type Answer = ResourcesAnswer;
 
 describe('get_cluster_resources on small clusters', () => {
   let h: Harness;
