@@ -6,6 +6,8 @@ import { checkSocket } from './tls.js';
 
 /** Idle keep-alive sockets close after this (sooner if PVE's Keep-Alive header asks; Node honours it). */
 const IDLE_SOCKET_MS = 30_000;
+/** Connections being set up at once per cluster (as many as the client sends requests at once). */
+const MAX_CONNECTING = 8;
 
 /**
  * One cluster's keep-alive connection pool, with that cluster's TLS decision. The handshake runs with
@@ -32,10 +34,41 @@ export class ClusterAgent extends Agent {
     });
   }
 
+  /** TLS connections still being set up, each with the way to end its wait. */
+  private readonly connecting = new Map<TLSSocket, (err: Error) => void>();
+  /** Connection attempts waiting for one of the MAX_CONNECTING places. */
+  private readonly queued: Array<{ start: () => void; fail: (err: Error) => void }> = [];
+  private closed = false;
+
+  /**
+   * Node's Agent counts a connection only once it is handed over, so it does not bound attempts still
+   * in their handshake; a request that timed out or was cancelled leaves its attempt running. At most
+   * MAX_CONNECTING run at once per cluster; the rest wait for a place.
+   */
   override createConnection(
     options: RequestOptions,
     callback?: (err: Error | null, socket: Duplex) => void,
   ): Duplex | undefined {
+    const done = callback ?? (() => undefined);
+    const fail = (err: Error) => done(err, undefined as unknown as Duplex);
+    const start = () => this.connect(options, done);
+    if (this.closed) fail(new Error('the connection pool is closed'));
+    else if (this.connecting.size >= MAX_CONNECTING) this.queued.push({ start, fail });
+    else start();
+    // Returning nothing makes the Agent wait for the callback (documented for createConnection).
+    return undefined;
+  }
+
+  /** Closes idle connections, ends those still being set up and the attempts waiting for a place. */
+  override destroy(): void {
+    this.closed = true;
+    const closed = new Error('the connection pool is closed');
+    for (const end of [...this.connecting.values()]) end(closed);
+    for (const q of this.queued.splice(0)) q.fail(closed);
+    super.destroy();
+  }
+
+  private connect(options: RequestOptions, callback: (err: Error | null, socket: Duplex) => void): void {
     const socket: TLSSocket = connect({
       ...(options as ConnectionOptions),
       rejectUnauthorized: false,
@@ -47,11 +80,14 @@ export class ClusterAgent extends Agent {
       done = true;
       clearTimeout(timer);
       socket.off('error', settle);
+      this.connecting.delete(socket);
       if (err) {
         socket.destroy();
-        callback?.(err, socket);
-      } else callback?.(null, socket);
+        callback(err, socket);
+      } else callback(null, socket);
+      this.queued.shift()?.start();
     };
+    this.connecting.set(socket, settle);
     const timer = setTimeout(
       () =>
         settle(
@@ -63,7 +99,5 @@ export class ClusterAgent extends Agent {
     );
     socket.once('secureConnect', () => settle(checkSocket(socket, this.tls) ?? null));
     socket.on('error', settle);
-    // Returning nothing makes the Agent wait for the callback (documented for createConnection).
-    return undefined;
   }
 }

@@ -81,7 +81,7 @@ export function sendRequest(agent: Agent, req: RawRequest, opts: SendOptions): P
         const answer = (body: Buffer) =>
           finish(undefined, {
             status: res.statusCode ?? 0,
-            statusText: res.statusMessage ?? '',
+            statusText: reasonPhrase(res.statusMessage ?? ''),
             body: body.toString('utf8'),
           });
         const raw = Buffer.concat(chunks);
@@ -110,4 +110,14 @@ export function sendRequest(agent: Agent, req: RawRequest, opts: SendOptions): P
     });
     outgoing.end(req.body);
   });
+}
+
+/**
+ * Node reads the reason phrase as Latin-1; PVE writes its messages (the only error text before 8.3)
+ * as UTF-8 bytes, so "Gerät" would arrive as "GerÃ¤t". Decode as UTF-8 when the bytes are valid UTF-8.
+ */
+function reasonPhrase(latin1: string): string {
+  if (!/[\x80-\xff]/.test(latin1)) return latin1;
+  const utf8 = Buffer.from(latin1, 'latin1').toString('utf8');
+  return utf8.includes('\uFFFD') ? latin1 : utf8;
 }

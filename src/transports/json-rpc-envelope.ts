@@ -61,10 +61,10 @@ export function checkLine(text: string): Checked {
 function checkObject(msg: Record<string, unknown>): Checked {
   const hasId = Object.hasOwn(msg, 'id');
   const id = hasId && isRequestId(msg.id) ? msg.id : null;
+  // A reply (to a request of ours, e.g. elicitation) is never answered, even a malformed one: an
+  // error sent back with its id could be taken by the client as the answer to its own request.
   const isResponse =
-    msg.jsonrpc === '2.0' &&
-    !Object.hasOwn(msg, 'method') &&
-    (Object.hasOwn(msg, 'result') || Object.hasOwn(msg, 'error'));
+    !Object.hasOwn(msg, 'method') && (Object.hasOwn(msg, 'result') || Object.hasOwn(msg, 'error'));
   const parsed = JSONRPCMessageSchema.safeParse(msg);
   if (parsed.success) return { kind: 'message', message: parsed.data };
 
@@ -98,6 +98,17 @@ function checkObject(msg: Record<string, unknown>): Checked {
       'Invalid Request: "id" must be a string or an integer (MCP does not allow null)',
     );
   }
+  const extra = Object.keys(msg).filter((k) => !REQUEST_KEYS.has(k));
+  if (extra.length) {
+    return answer(
+      id,
+      INVALID_REQUEST,
+      `Invalid Request: a request has only "jsonrpc", "id", "method" and "params", not ${extra
+        .slice(0, 3)
+        .map((k) => JSON.stringify(clip(k, 40)))
+        .join(', ')}`,
+    );
+  }
   if (paramsProblem)
     return answer(id, INVALID_PARAMS, `Invalid params for ${clip(msg.method, 100)}: ${paramsProblem}`);
   // Envelope, id and params object are fine, so what the SDK refused is inside params (e.g. _meta);
@@ -106,6 +117,8 @@ function checkObject(msg: Record<string, unknown>): Checked {
   const issues = request.success ? 'not a valid request' : describeIssues(request.error);
   return answer(id, INVALID_PARAMS, `Invalid params for ${clip(msg.method, 100)}: ${issues}`);
 }
+
+const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 
 function answer(id: RequestId | null, code: number, message: string): Checked {
   return { kind: 'answer', error: errorAnswer(id, code, message) };

@@ -43,6 +43,12 @@ export class LineSplitter {
     }
   }
 
+  /** At the end of the input: a last line without its newline is still a line. */
+  end(): void {
+    if (this.size > 0 && !this.skipping) this.push(Buffer.from('\n'));
+    this.clear();
+  }
+
   clear(): void {
     this.parts = [];
     this.size = 0;

@@ -13,8 +13,13 @@ import { LineSplitter } from './line-splitter.js';
  */
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
 
+/** How long requests already received may still be answered after stdin ends. */
+const DRAIN_MS = 5_000;
+
 export interface StdioOptions {
   maxLineBytes?: number;
+  /** After stdin ends: how long to wait for answers to requests already received (default 5 s). */
+  drainMs?: number;
   /** Told about input that was refused or dropped (never the input itself, which may be anything). */
   onProblem?: (message: string) => void;
 }
@@ -33,13 +38,21 @@ export async function serveStdio(
   // What the SDK cannot act on (a notification whose params it rejects, a reply to nothing) ends up
   // here; the message may quote the input, so only its start is kept.
   server.onerror ??= (error) => opts.onProblem?.(clip(error.message, 300));
+  let inputEnded = false;
   const closed = new Promise<void>((resolve) => {
     server.onclose = () => resolve();
-    stdin.once('end', () => resolve());
-    stdin.once('close', () => resolve());
+    const ended = () => {
+      inputEnded = true;
+      resolve();
+    };
+    stdin.once('end', ended);
+    stdin.once('close', ended);
   });
   await server.connect(transport);
   await closed;
+  // The client closed stdin (how MCP clients stop a server, and how `printf ... | proxmox-mcp` ends):
+  // answer what was already asked before closing, for a while.
+  if (inputEnded) await transport.finishPending(opts.drainMs ?? DRAIN_MS);
   await server.close().catch(() => {});
 }
 
@@ -59,6 +72,9 @@ export class StdioLineTransport implements Transport {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly maxLineBytes: number;
   private closed = false;
+  /** Requests received and not yet answered, by id. */
+  private readonly pending = new Set<string | number>();
+  private idle: (() => void) | undefined;
 
   constructor(
     private readonly stdin: Readable,
@@ -98,8 +114,26 @@ export class StdioLineTransport implements Transport {
     return Promise.resolve();
   }
 
+  /** Takes a last line without newline, then resolves when every request received is answered. */
+  finishPending(maxMs: number): Promise<void> {
+    this.splitter.end();
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, maxMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.idle = done;
+    });
+  }
+
   send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) return Promise.resolve();
+    if (('result' in message || 'error' in message) && message.id !== null && message.id !== undefined) {
+      this.pending.delete(message.id);
+      if (this.pending.size === 0) this.idle?.();
+    }
     return new Promise((resolve) => {
       if (this.stdout.write(JSON.stringify(message) + '\n')) resolve();
       else this.stdout.once('drain', resolve);
@@ -129,8 +163,11 @@ export class StdioLineTransport implements Transport {
     if (text.endsWith('\r')) text = text.slice(0, -1);
     if (text.trim() === '') return;
     const checked = checkLine(text);
-    if (checked.kind === 'message') this.onmessage?.(checked.message);
-    else if (checked.kind === 'answer') this.answer(checked.error);
+    if (checked.kind === 'message') {
+      const m = checked.message;
+      if ('method' in m && 'id' in m && m.id !== undefined) this.pending.add(m.id);
+      this.onmessage?.(m);
+    } else if (checked.kind === 'answer') this.answer(checked.error);
     else this.opts.onProblem?.(`stdin: dropped ${checked.reason}`);
   }
 

@@ -128,4 +128,18 @@ describe('stdio line handling', () => {
     expect(s.problems.join('\n')).toMatch(/notification handler/);
     await s.end();
   });
+
+  it('never answers a reply, even one without "jsonrpc"; a request with extra keys is -32600', async () => {
+    const s = startStdioSession(h);
+    s.write('{"id":15,"result":{}}\n'); // an answer with the client's id could settle its own request 15
+    s.write('{"jsonrpc":"2.0","id":14,"method":"ping","result":1}\n');
+    s.write(request('last', 'ping'));
+    const lines = await s.until((l) => byId(l, 'last') !== undefined);
+    expect(byId(lines, 15)).toBeUndefined();
+    expect(byId(lines, 14)).toMatchObject({
+      error: { code: -32600, message: expect.stringMatching(/"result"/) },
+    });
+    expect(lines).toHaveLength(2);
+    await s.end();
+  });
 });

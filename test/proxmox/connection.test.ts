@@ -21,7 +21,13 @@ async function listen(server: net.Server): Promise<number> {
 describe('below HTTP', () => {
   let sim: Simulator;
   const sockets = new Set<net.Socket>();
-  const silent = net.createServer((s) => sockets.add(s)); // accepts, never says a word
+  // Accepts, never says a word; remembers each connection, and notices when the other side ends it.
+  const silent = net.createServer((s) => {
+    sockets.add(s);
+    s.resume(); // read (and drop) what arrives, so the other side's close is seen
+    s.on('end', () => s.end());
+    s.on('error', () => undefined);
+  });
   const plain = http.createServer((_req, res) => res.end('not tls'));
   let silentPort: number;
   let plainPort: number;
@@ -63,6 +69,24 @@ describe('below HTTP', () => {
     expect(err).toBeInstanceOf(ProxmoxError);
     expect((err as ProxmoxError).message).toMatch(/does not speak TLS/);
     await client.close();
+  });
+
+  it('attempts left by timed-out calls stay bounded (8 per cluster), and close() ends them', async () => {
+    const client = clientOn(silentPort, 2_000);
+    const accepted = sockets.size;
+    const errors = await Promise.all(
+      Array.from({ length: 24 }, () =>
+        client.request('GET', '/version', {}, { timeoutMs: 100 }).catch((e: unknown) => e),
+      ),
+    );
+    expect(errors.every((e) => e instanceof ProxmoxError)).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    const opened = [...sockets].slice(accepted);
+    expect(opened.length).toBeGreaterThan(0);
+    expect(opened.length).toBeLessThanOrEqual(8);
+    await client.close();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(opened.filter((s) => !s.destroyed && !s.readableEnded)).toEqual([]);
   });
 
   it('a client that sent nothing keeps nothing open: close() before any request is fine', async () => {

@@ -116,3 +116,20 @@ describe('sendRequest', () => {
     expect(connections - before).toBe(0);
   });
 });
+
+describe('reason phrases', () => {
+  it('decodes a UTF-8 reason phrase (PVE writes its messages in UTF-8), keeps Latin-1 that is not', async () => {
+    handler = (_req, res) => {
+      res.statusCode = 500;
+      res.statusMessage = Buffer.from('Fehler: Gerät belegt', 'utf8').toString('latin1');
+      res.end();
+    };
+    expect((await send()).statusText).toBe('Fehler: Gerät belegt');
+    handler = (_req, res) => {
+      res.statusCode = 500;
+      res.statusMessage = 'caf\xe9 ferm\xe9';
+      res.end();
+    };
+    expect((await send()).statusText).toBe('caf\xe9 ferm\xe9');
+  });
+});
