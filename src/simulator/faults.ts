@@ -146,7 +146,10 @@ function validate(spec: FaultSpec): void {
 
 function matches(match: string | RegExp | undefined, method: string, rel: string): boolean {
   if (match === undefined) return true;
-  if (match instanceof RegExp) return match.test(`${method} ${rel}`);
+  if (match instanceof RegExp) {
+    match.lastIndex = 0; // a /g or /y pattern keeps its position between test() calls
+    return match.test(`${method} ${rel}`);
+  }
   const m = /^([A-Z]+)\s+(\S+)$/.exec(match.trim());
   const [wantMethod, prefix] = m ? [m[1], m[2]!] : [undefined, match.trim()];
   if (wantMethod && wantMethod !== method) return false;

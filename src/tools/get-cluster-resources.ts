@@ -3,7 +3,14 @@ import { failuresText, forEachCluster, type ClusterFailure } from './cluster-tar
 import { nodeName, vmid } from './fields.js';
 import { RAW_TEXT_BUDGET } from './proxmox-api-call.js';
 import { describeFilter, renderPaging, renderRows, renderTotals } from './resource-render.js';
-import { matcher, sortResources, totalsOf, type Resource, type Totals } from './resource-rows.js';
+import {
+  MAX_BREAKDOWN,
+  matcher,
+  sortResources,
+  totalsOf,
+  type Resource,
+  type Totals,
+} from './resource-rows.js';
 import { defineTool } from './types.js';
 
 /**
@@ -163,7 +170,6 @@ export const getClusterResources = defineTool({
       all,
       results.map((r) => r.cluster),
     );
-    const totals = totalsOf(sorted, multi);
     const fields = [
       ...new Set([...(multi ? ['cluster'] : []), ...(args.fields?.length ? args.fields : DEFAULT_FIELDS)]),
     ];
@@ -172,23 +178,34 @@ export const getClusterResources = defineTool({
       .map((r) => project(r, fields));
     const where = multi ? `${results.length} clusters` : `cluster "${ctx.cluster.name}"`;
     const filterText = describeFilter(filter);
-    const compose = composer({
-      total: sorted.length,
-      offset: args.offset,
-      totals,
-      head:
-        sorted.length === 0
-          ? `No resources match${filterText} on ${where}.${filterText ? ' Check the filter values (list_nodes names the nodes).' : ''} An under-privileged token also sees an empty list: it needs VM.Audit / Sys.Audit / Datastore.Audit.`
-          : renderTotals(sorted.length, totals, filterText, where),
-      failures,
-      multi,
-      fields: args.fields?.length ? fields : undefined,
-    });
     const fits =
       args.limit === undefined
         ? (a: Composed) => a.textBytes + a.structuredBytes <= DEFAULT_ANSWER_BUDGET
         : (a: Composed) => a.textBytes <= RAW_TEXT_BUDGET && a.structuredBytes <= RAW_TEXT_BUDGET;
-    const { structured, text } = largestFitting(page, compose, fits);
+    const answerWith = (maxBreakdown: number) => {
+      const totals = totalsOf(sorted, multi, maxBreakdown);
+      const compose = composer({
+        total: sorted.length,
+        offset: args.offset,
+        totals,
+        head:
+          sorted.length === 0
+            ? `No resources match${filterText} on ${where}.${filterText ? ' Check the filter values (list_nodes names the nodes).' : ''} An under-privileged token also sees an empty list: it needs VM.Audit / Sys.Audit / Datastore.Audit.`
+            : renderTotals(sorted.length, totals, filterText, where),
+        failures,
+        multi,
+        fields: args.fields?.length ? fields : undefined,
+      });
+      return largestFitting(page, compose, fits);
+    };
+    let answer = answerWith(MAX_BREAKDOWN);
+    // Very long node, pool or tag names can make the totals alone outgrow the budget: list fewer of
+    // each (the rest is counted in "omitted") rather than send more than promised.
+    for (const cap of [10, 3]) {
+      if (fits(answer)) break;
+      answer = answerWith(cap);
+    }
+    const { structured, text } = answer;
     return { structured, text };
   },
 });

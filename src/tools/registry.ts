@@ -59,7 +59,16 @@ function build(definition: ToolDefinition, view: ClusterView): RegisteredTool {
       : {}),
     annotations: { title: definition.title, ...definition.annotations },
   };
-  return { definition, inputSchema, listing };
+  // Shared by every session of the process: nobody may change it.
+  return { definition, inputSchema, listing: deepFreeze(listing) };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** What the tool set needs to know about the clusters; docs pass an empty view. */

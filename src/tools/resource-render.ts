@@ -16,7 +16,7 @@ const TYPE_LABELS: Record<string, [string, string]> = {
 };
 
 function countLabel(n: number, type: string): string {
-  const label = TYPE_LABELS[type];
+  const label = Object.hasOwn(TYPE_LABELS, type) ? TYPE_LABELS[type] : undefined;
   return label ? `${n} ${n === 1 ? label[0] : label[1]}` : plural(n, type);
 }
 
@@ -74,7 +74,7 @@ function nodeTable(t: Totals): string {
   if (!nodes.length || !types.length) return '';
   return table(
     ['node', ...types],
-    nodes.map(([node, perType]) => [node, ...types.map((x) => perType[x] ?? 0)]),
+    nodes.map(([node, perType]) => [node, ...types.map((x) => (Object.hasOwn(perType, x) ? perType[x] : 0))]),
   );
 }
 
@@ -178,7 +178,7 @@ export function renderPaging(p: PageFacts, t: Totals): string {
   ];
   if (end < p.total) {
     lines.push(
-      `Next page: the same call with offset ${end}. The order is fixed (nodes, then guests by VMID, storage, pools, SDN), so successive offsets reach all ${p.total} rows, each once.`,
+      `Next page: the same call with offset ${end}. The order is fixed (nodes, then guests by VMID, storage, pools, SDN), so successive offsets reach all ${p.total} rows, each once, as long as the inventory does not change meanwhile (if "total" changes between pages, start again at offset 0${t.by_cluster ? ', or page one cluster at a time' : ''}).`,
     );
     const examples = (o: Record<string, unknown>, n: number) =>
       Object.keys(o)

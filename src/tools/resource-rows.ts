@@ -123,7 +123,7 @@ function top(map: Map<string, number>, max: number): [Record<string, number>, nu
   return [Object.fromEntries(sorted.slice(0, max)), Math.max(0, sorted.length - max)];
 }
 
-export function totalsOf(rows: readonly Resource[], multi: boolean): Totals {
+export function totalsOf(rows: readonly Resource[], multi: boolean, maxBreakdown = MAX_BREAKDOWN): Totals {
   const counts = new Map<string, number>();
   const status = new Map<string, number>();
   const nodes = new Map<string, Map<string, number>>();
@@ -151,12 +151,12 @@ export function totalsOf(rows: readonly Resource[], multi: boolean): Totals {
   }
   const nodeKeys = [...nodes.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const by_node = Object.fromEntries(
-    nodeKeys.slice(0, MAX_BREAKDOWN).map((k) => [k, Object.fromEntries(nodes.get(k)!)]),
+    nodeKeys.slice(0, maxBreakdown).map((k) => [k, Object.fromEntries(nodes.get(k)!)]),
   );
-  const [by_pool, poolsLeft] = top(pools, MAX_BREAKDOWN);
-  const [by_tag, tagsLeft] = top(tags, MAX_BREAKDOWN);
+  const [by_pool, poolsLeft] = top(pools, maxBreakdown);
+  const [by_tag, tagsLeft] = top(tags, maxBreakdown);
   const omitted = {
-    ...(nodeKeys.length > MAX_BREAKDOWN ? { nodes: nodeKeys.length - MAX_BREAKDOWN } : {}),
+    ...(nodeKeys.length > maxBreakdown ? { nodes: nodeKeys.length - maxBreakdown } : {}),
     ...(poolsLeft ? { pools: poolsLeft } : {}),
     ...(tagsLeft ? { tags: tagsLeft } : {}),
   };

@@ -86,15 +86,11 @@ export async function runTool(
   };
   try {
     const out = await def.handler(args as never, ctx);
-    // The redaction backstop works on the serialized form; parse back only when it changed something.
-    const json = JSON.stringify(out.structured);
-    const scrubbed = deps.redact(json);
+    // The redaction backstop works on the serialized form, and parsing it back also gives the client
+    // its own copy: never an object shared with server state (the schema cache, say).
     return {
       content: [{ type: 'text', text: deps.redact(out.text) }],
-      structuredContent: (scrubbed === json ? out.structured : JSON.parse(scrubbed)) as Record<
-        string,
-        unknown
-      >,
+      structuredContent: JSON.parse(deps.redact(JSON.stringify(out.structured))) as Record<string, unknown>,
       ...(out.isError ? { isError: true } : {}),
     };
   } catch (err) {

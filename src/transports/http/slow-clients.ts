@@ -47,9 +47,17 @@ export class SlowClientGuard {
       });
       res.destroy();
     };
+    // 'drain' comes only once the whole backlog is out, so a client reading steadily but slower than
+    // a burst arrives may not see it for a while: only a period with no progress at all is a stall.
+    const sent = () => res.socket?.bytesWritten ?? 0;
     const arm = () => {
       if (timer || res.destroyed) return;
-      timer = setTimeout(() => cut(`nothing drained for ${this.limits.stallMs} ms`), this.limits.stallMs);
+      const before = sent();
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (sent() > before) arm();
+        else cut(`nothing drained for ${this.limits.stallMs} ms`);
+      }, this.limits.stallMs);
       timer.unref();
     };
     const write = res.write.bind(res) as (...args: unknown[]) => boolean;
