@@ -8,7 +8,7 @@ import {
   type ProxmoxErrorCode,
   type RequestFacts,
 } from './errors.js';
-import { ResponseTooLargeError } from './read-limited.js';
+import { ResponseTooLargeError } from './response-too-large.js';
 import { TlsCheckError } from './tls.js';
 
 /** Classifies a non-2xx answer. PVE's text is in the reason phrase, and since 8.3 also in `message`. */

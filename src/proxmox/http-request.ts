@@ -1,7 +1,7 @@
 import type { Agent } from 'node:https';
 import { request } from 'node:https';
 import { gunzip } from 'node:zlib';
-import { ResponseTooLargeError } from './read-limited.js';
+import { ResponseTooLargeError } from './response-too-large.js';
 import { RequestAborted, RequestTimedOut } from './request-errors.js';
 
 export interface RawRequest {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterAgent } from '../../src/proxmox/cluster-agent.js';
 import { sendRequest } from '../../src/proxmox/http-request.js';
 import { RequestAborted, RequestTimedOut } from '../../src/proxmox/request-errors.js';
-import { ResponseTooLargeError } from '../../src/proxmox/read-limited.js';
+import { ResponseTooLargeError } from '../../src/proxmox/response-too-large.js';
 import { createSelfSignedCertificate } from '../../src/simulator/certificate.js';
 
 /**
