@@ -21,7 +21,7 @@ const slimDependencies: Plugin = {
   },
 };
 
-// One bundled ESM file per entry: everything (SDK, zod, undici, commander, cosmiconfig) is inlined so
+// One bundled ESM file per entry: everything (SDK, zod, commander, cosmiconfig) is inlined so
 // the published package has no runtime dependencies. The HTTP transport is a separate chunk that the
 // CLI imports lazily, so stdio start-up does not parse it.
 export default defineConfig({

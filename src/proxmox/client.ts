@@ -324,7 +324,7 @@ export class ProxmoxClient {
 
   async close(): Promise<void> {
     // Never made (no request was sent) means nothing to close. Idle sockets close now; one still
-    // answering is cut, as an undici agent's close would after its timeout.
+    // answering is cut (the caller is shutting down).
     if (this.pool) await this.pool.then((c) => c.agent.destroy()).catch(() => {});
   }
 }
