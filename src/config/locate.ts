@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { cosmiconfig } from 'cosmiconfig';
-import { commonJsExports } from '../lazy-import.js';
 import { ConfigError } from './errors.js';
 
 export const SEARCH_PLACES = [
@@ -40,7 +39,7 @@ export async function locateConfig(opts: LocateOptions): Promise<FoundConfig | u
   // cosmiconfig (with its YAML parser) is loaded only when there is a file to read: the env-only
   // set-up (PROXMOX_URL) and every start-up's search of an empty directory skip ~200 KB of code.
   const explorer = async (): Promise<Explorer> =>
-    commonJsExports(await import('cosmiconfig'), 'cosmiconfig').cosmiconfig('proxmox-mcp', {
+    cosmiconfigOf(await import('cosmiconfig'))('proxmox-mcp', {
       searchPlaces: SEARCH_PLACES,
       searchStrategy: 'none',
       cache: false,
@@ -113,4 +112,12 @@ function asConfigError(err: unknown, fallbackFile: string): ConfigError {
     cleaned = 'not valid JSON (keys and strings need double quotes, and no trailing commas)';
   }
   return new ConfigError(`cannot be read: ${cleaned}`, file);
+}
+
+/**
+ * cosmiconfig is CommonJS: imported with `import()` from the bundle it arrives as
+ * `{ default: module.exports }`, from the sources (vitest) with its named exports.
+ */
+function cosmiconfigOf(m: typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') }) {
+  return m.cosmiconfig ?? m.default!.cosmiconfig;
 }

@@ -1,3 +1,5 @@
+import { clip } from '../clip.js';
+
 /**
  * Confines a caller-supplied API path to /api2/json/ on the configured host. Everything a model (or a
  * prompt injected into it) could use to reach elsewhere is refused with a reason: full URLs,
@@ -25,7 +27,7 @@ export function normalizeApiPath(input: string): string {
   let path = input.trim();
   if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) {
     throw new InvalidApiPathError(
-      `give an API path such as /nodes/pve1/qemu, not a URL ("${truncate(path)}"); the host comes from the cluster config`,
+      `give an API path such as /nodes/pve1/qemu, not a URL ("${clip(path, 60)}"); the host comes from the cluster config`,
     );
   }
   if (path.includes('\\')) throw new InvalidApiPathError('path contains a backslash');
@@ -46,7 +48,7 @@ export function normalizeApiPath(input: string): string {
     try {
       decoded = decodeURIComponent(raw);
     } catch {
-      throw new InvalidApiPathError(`segment "${truncate(raw)}" has invalid percent-encoding`);
+      throw new InvalidApiPathError(`segment "${clip(raw, 60)}" has invalid percent-encoding`);
     }
     // A volume id such as local:iso/x.iso is one segment with an encoded "/"; it stays encoded, but
     // none of its parts may be "." or "..", so the server cannot be steered into traversal either.
@@ -55,13 +57,9 @@ export function normalizeApiPath(input: string): string {
     }
     // eslint-disable-next-line no-control-regex
     if (/[\\\u0000-\u001f\u007f]/.test(decoded)) {
-      throw new InvalidApiPathError(`segment "${truncate(raw)}" decodes to a control character or backslash`);
+      throw new InvalidApiPathError(`segment "${clip(raw, 60)}" decodes to a control character or backslash`);
     }
     out.push([...decoded].map((c) => (SAFE_IN_SEGMENT.test(c) ? c : encodeURIComponent(c))).join(''));
   }
   return '/' + out.join('/');
-}
-
-function truncate(s: string): string {
-  return s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
