@@ -5,6 +5,8 @@ import os from 'node:os';
 import { allTools } from './tools/index.js';
 import { renderToolsDoc } from './commands/tools-doc.js';
 import { VERSION } from './version.js';
+import { DOCS_URL } from './cli/package-info.js';
+import { unknownCommandMessage } from './cli/unknown-command.js';
 import type { InitFlags } from './init/index.js';
 import { runCheck, runInitCommand, type CheckCommandOptions } from './cli/diagnose.js';
 import { runHttpServer, runStdioServer, type HttpCommandOptions } from './cli/serve.js';
@@ -26,8 +28,14 @@ import {
  */
 
 function addCommonOptions(cmd: Command): Command {
+  return addServingOptions(
+    cmd.addOption(new Option('-c, --config <file>', 'clusters.json to use (default: search, see README)')),
+  );
+}
+
+/** What `demo` shares with the other serving commands: it has its own clusters, so no --config. */
+function addServingOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-c, --config <file>', 'clusters.json to use (default: search, see README)'))
     .addOption(
       new Option('--read-only', 'send only GET requests to every cluster (env PROXMOX_MCP_READ_ONLY=1)'),
     )
@@ -47,8 +55,12 @@ export function buildProgram(): Command {
   addCommonOptions(
     program
       .command('stdio', { isDefault: true })
-      .description('serve MCP over stdin/stdout (the default; what MCP clients launch)'),
-  ).action(async (opts: CommonOptions) => {
+      .description('serve MCP over stdin/stdout (the default; what MCP clients launch)')
+      // `proxmox-mcp chek` lands here as an operand (stdio is the default command): caught below.
+      .allowExcessArguments(),
+  ).action(async (opts: CommonOptions, cmd: Command) => {
+    const stray = cmd.args[0];
+    if (stray !== undefined) throw new UsageError(unknownCommandMessage(stray, program));
     const loaded = await loadConfig({
       configFlag: opts.config,
       env,
@@ -58,7 +70,7 @@ export function buildProgram(): Command {
     await runStdioServer(loaded, opts);
   });
 
-  addCommonOptions(
+  addServingOptions(
     program
       .command('demo')
       .description(
@@ -176,9 +188,12 @@ Examples:
   MCP_AUTH_TOKEN=$(openssl rand -hex 32) proxmox-mcp sse --host 0.0.0.0
                                         HTTP server for remote clients at http://HOST:8000/mcp
 
+\`proxmox-mcp\` with no command runs \`stdio\`; its options (-c/--config, --read-only, --tools) are
+listed by \`proxmox-mcp stdio --help\`, and every command has its own --help.
+
 Exit codes: 0 ok, 1 check found an unusable cluster (or other failure), 2 usage error,
 78 configuration error.
-Docs: https://www.npmjs.com/package/proxmox-mcp`,
+Docs: ${DOCS_URL}`,
   );
   return program;
 }
