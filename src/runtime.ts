@@ -3,8 +3,7 @@ import { ClusterRegistry } from './clusters/registry.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { SecretRedactor } from './redact.js';
 import { SchemaStore } from './schema/index.js';
-import { createAuditObserver } from './safety/audit.js';
-import { policyGuard } from './safety/policy-guard.js';
+import { createAudit } from './safety/audit.js';
 import { VERSION } from './version.js';
 
 export interface RuntimeOptions {
@@ -47,16 +46,17 @@ export function buildRuntime(loaded: LoadedConfig, opts: RuntimeOptions): Runtim
         })),
       }
     : loaded;
-  // Every request of every cluster passes the policy guard and is seen by the audit observer, so no
-  // tool (curated or raw) can bypass either.
-  const audit = createAuditObserver({ logger, file: config.auditLog, redact: redactor.redact });
+  // Every request of every cluster passes the policy (the client runs it itself) and is seen by the
+  // audit, so no tool (curated or raw) can bypass either. The audit writes its "sent" record before
+  // each request leaves and refuses the request when it cannot (audit.ts).
+  const audit = createAudit({ logger, file: config.auditLog, redact: redactor.redact });
   const registry = new ClusterRegistry(
     config,
     {
       logger,
       userAgent: `proxmox-mcp/${VERSION}`,
-      guards: [policyGuard],
-      observers: [audit],
+      beforeSend: [audit.beforeSend],
+      observers: [audit.observer],
     },
     new SchemaStore({
       cacheDir: opts.schemaCacheDir ?? null,

@@ -1,7 +1,8 @@
 import type { ClusterAgent } from './cluster-agent.js';
 import type { ClusterConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
-import { normalizeApiPath, InvalidApiPathError } from './api-path.js';
+import { resolveApiPath, InvalidApiPathError, type ApiPath } from './api-path.js';
+import { policyGuard } from '../safety/policy-guard.js';
 import { encodeBody, encodeQuery, type Params } from './encode.js';
 import { ProxmoxRefusedError, ProxmoxError, type RequestFacts } from './errors.js';
 import { httpErrorFrom, invalidBodyError, transportErrorFrom } from './error-mapping.js';
@@ -44,7 +45,10 @@ export interface RequestOptions {
 export interface GuardRequest {
   cluster: ClusterConfig;
   method: HttpMethod;
+  /** As it will be sent (after /api2/json). */
   path: string;
+  /** The segments PVE routes `path` on (api-path.ts): what policies and other guards judge. */
+  route: ApiPath;
   params: Params;
   context: RequestContext;
 }
@@ -160,23 +164,21 @@ export class ProxmoxClient {
     const toolName = context.toolName;
     let path = rawPath;
     try {
+      let route: ApiPath;
       try {
-        path = normalizeApiPath(rawPath);
+        route = resolveApiPath(rawPath);
       } catch (err) {
         if (err instanceof InvalidApiPathError)
           throw new ProxmoxRefusedError('INVALID_PATH', err.message, facts);
         throw err;
       }
+      path = route.path;
       facts.path = path;
-      if (this.cluster.readOnly && method !== 'GET') {
-        throw new ProxmoxRefusedError(
-          'READ_ONLY',
-          `refused ${method} ${path}: cluster "${this.cluster.name}" is read-only (${this.cluster.readOnlySource ?? 'read-only mode'}); only GET requests are sent`,
-          facts,
-          this.cluster.readOnlySource ?? 'read-only mode',
-        );
-      }
-      for (const guard of this.guards) await guard({ cluster: this.cluster, method, path, params, context });
+      // The policy (read-only, deny, allow, confirm) is not an optional guard: it always runs, on the
+      // segments PVE will route `path` on, and `path` is exactly what send() puts on the wire.
+      const guarded = { cluster: this.cluster, method, path, route, params, context };
+      await policyGuard(guarded);
+      for (const guard of this.guards) await guard(guarded);
     } catch (err) {
       // Refusals are outcomes too: the audit log records what was attempted and stopped.
       if (err instanceof ProxmoxRefusedError)

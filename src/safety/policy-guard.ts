@@ -7,16 +7,26 @@ const NOT_PVE =
   'Nothing was sent to Proxmox. This is a safety setting of the proxmox-mcp server, not a Proxmox permission: do not try to work around it; ask the user if it should change.';
 
 /**
- * Applies the cluster's policy to every request, curated or raw, after the read-only check and
- * before anything leaves: deny rules, the allow-list, then a person's confirmation where a `confirm`
- * rule matches and the client can ask (MCP elicitation). Clients that cannot ask get the request
- * through; for them the tool annotations (destructiveHint) are what makes the client ask.
+ * The one policy evaluation of every request, curated or raw: the client runs it itself before
+ * anything leaves (proxmox/client.ts requestFull), so it holds with no guard registered. Read-only,
+ * deny rules, the allow-list, then a person's confirmation where a `confirm` rule matches and the
+ * client can ask (MCP elicitation). Clients that cannot ask get the request through; for them the tool
+ * annotations (destructiveHint) are what makes the client ask. Judged on `route`, the segments PVE
+ * routes on, and the parameters as sent.
  */
-export const policyGuard: RequestGuard = async ({ cluster, method, path, params, context }) => {
+export const policyGuard: RequestGuard = async ({ cluster, method, path, route, params, context }) => {
   const policy = cluster.policy ?? DEFAULT_POLICY;
   const facts = { cluster: cluster.name, method, path };
-  const verdict = evaluatePolicy(policy, method, path);
+  const readOnly = cluster.readOnly ? { source: cluster.readOnlySource ?? 'read-only mode' } : undefined;
+  const verdict = evaluatePolicy(policy, { method, path: route, params }, readOnly);
   switch (verdict.verdict) {
+    case 'read-only':
+      throw new ProxmoxRefusedError(
+        'READ_ONLY',
+        `refused ${method} ${path}: cluster "${cluster.name}" is read-only (${verdict.source}); only GET requests are sent`,
+        facts,
+        verdict.source,
+      );
     case 'deny':
       throw new ProxmoxRefusedError(
         'REFUSED',

@@ -1,3 +1,5 @@
+import { resolveApiPath, type ApiPath } from '../proxmox/api-path.js';
+import type { Params } from '../proxmox/encode.js';
 import { compileRule, type PolicyRule } from './rules.js';
 
 /**
@@ -22,15 +24,46 @@ export interface PolicyEntry {
 
 /**
  * What asks for confirmation when no `confirm` list is configured: every DELETE (guest destroy
- * included), hard power-offs, and rollbacks, which throw away the guest's current state.
+ * included), hard power-offs (of a guest, of every guest, of the node), rollbacks, running code or
+ * writing files inside a guest, and writes that destroy data or open the cluster up. README (Safety)
+ * gives the reason for each; test/safety/policy-defaults.test.ts checks each names a real endpoint.
  */
 export const DEFAULT_CONFIRM_RULES = [
   'DELETE /**',
   'POST /nodes/*/qemu/*/status/stop',
   'POST /nodes/*/qemu/*/status/reset',
   'POST /nodes/*/lxc/*/status/stop',
+  'POST /nodes/*/qemu/*/status/shutdown forceStop=1',
+  'POST /nodes/*/lxc/*/status/shutdown forceStop=1',
+  'POST /nodes/*/qemu/*/status/suspend todisk=1',
+  'POST /nodes/*/status command=shutdown|reboot',
+  'POST /nodes/*/stopall',
+  'POST /nodes/*/suspendall',
+  'POST /cluster/bulk-action/guest/shutdown',
+  'POST /cluster/bulk-action/guest/suspend',
   'POST /nodes/*/qemu/*/snapshot/*/rollback',
   'POST /nodes/*/lxc/*/snapshot/*/rollback',
+  'POST /nodes/*/qemu/*/agent/exec',
+  'POST /nodes/*/qemu/*/agent/file-write',
+  'POST /nodes/*/qemu/*/agent/set-user-password',
+  'POST /nodes/*/qemu/*/monitor',
+  'POST /nodes/*/execute',
+  'POST /nodes/*/qemu/*/move_disk delete=1',
+  'POST /nodes/*/lxc/*/move_volume delete=1',
+  'PUT /nodes/*/qemu/*/unlink',
+  'POST /nodes/*/qemu/*/remote_migrate',
+  'POST /nodes/*/lxc/*/remote_migrate',
+  'POST /nodes/*/qemu force=1',
+  'POST /nodes/*/lxc force=1',
+  'POST /nodes/*/qemu/*/template',
+  'POST /nodes/*/lxc/*/template',
+  'PUT /**/firewall/options enable=0',
+  'PUT /cluster/replication/* remove_job=*',
+  'POST /cluster/config/**',
+  'PUT /nodes/*/disks/wipedisk',
+  'POST /nodes/*/disks/initgpt',
+  'POST /nodes/*/services/*/stop',
+  'POST /nodes/*/ceph/stop',
 ];
 
 const DEFAULT_SOURCE = 'built-in default confirm list';
@@ -71,44 +104,40 @@ export function resolvePolicy(
 }
 
 export type PolicyVerdict =
+  | { verdict: 'read-only'; source: string }
   | { verdict: 'deny'; rule: PolicyRule }
   | { verdict: 'not-allowed'; source: string }
   | { verdict: 'confirm'; rule: PolicyRule }
   | { verdict: 'ok' };
 
+/** A request as it will be sent: the routed path (resolveApiPath) and the parameters. */
+export interface PolicyRequest {
+  method: string;
+  /** The resolved path; a string is resolved first (and throws InvalidApiPathError when refused). */
+  path: ApiPath | string;
+  params?: Params;
+}
+
 /**
- * Deny first (it always wins), then the allow-list, then whether a person must confirm.
- *
- * The path is judged in every form the server may read it in: as sent (an encoded "/" stays inside its
- * segment, as in a volume id `local:iso%2Fx.iso`) and fully decoded (PVE unescapes the path before
- * routing, so `status%2Fstop` reaches the `status/stop` handler). A rule that matches either form
- * denies or asks; the allow-list must accept both. So no encoding slips past a rule.
+ * The one policy evaluation every request passes (the client runs it itself, proxmox/client.ts):
+ * read-only first (only GET leaves), then deny (it always wins), the allow-list, and whether a person
+ * must confirm. Rules judge the segments PVE routes on and the parameters as sent (rules.ts), never
+ * the path as written and never the API schema, so they hold with the schema unavailable.
  */
-export function evaluatePolicy(policy: ClusterPolicy, method: string, path: string): PolicyVerdict {
-  const views = pathViews(path);
-  const first = (rules: PolicyRule[]) => {
-    for (const view of views) {
-      const hit = rules.find((r) => r.matches(method, view));
-      if (hit) return hit;
-    }
-    return undefined;
-  };
+export function evaluatePolicy(
+  policy: ClusterPolicy,
+  request: PolicyRequest,
+  readOnly?: { source: string },
+): PolicyVerdict {
+  const { method, params = {} } = request;
+  if (readOnly && method.toUpperCase() !== 'GET') return { verdict: 'read-only', source: readOnly.source };
+  const segments =
+    typeof request.path === 'string' ? resolveApiPath(request.path).segments : request.path.segments;
+  const first = (rules: PolicyRule[]) => rules.find((r) => r.matches(method, segments, params));
   const deny = first(policy.deny);
   if (deny) return { verdict: 'deny', rule: deny };
-  const allow = policy.allow;
-  if (allow && !views.every((view) => allow.some((r) => r.matches(method, view))))
+  if (policy.allow && !first(policy.allow))
     return { verdict: 'not-allowed', source: policy.allowSource ?? 'policy.allow' };
   const confirm = first(policy.confirm);
   return confirm ? { verdict: 'confirm', rule: confirm } : { verdict: 'ok' };
-}
-
-/** The path as sent and, when it differs, with every percent-escape decoded (%2F becomes "/"). */
-export function pathViews(path: string): string[] {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(path);
-  } catch {
-    return [path];
-  }
-  return decoded === path ? [path] : [path, decoded];
 }

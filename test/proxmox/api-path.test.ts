@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidApiPathError, normalizeApiPath } from '../../src/proxmox/api-path.js';
+import { InvalidApiPathError, normalizeApiPath, resolveApiPath } from '../../src/proxmox/api-path.js';
 import { encodeBody, encodeQuery } from '../../src/proxmox/encode.js';
 
 describe('normalizeApiPath confines paths to /api2/json on the configured host', () => {
@@ -18,6 +18,16 @@ describe('normalizeApiPath confines paths to /api2/json on the configured host',
     ['/nodes/%3Ftype=vm', '/nodes/%3Ftype=vm'],
     ['/access/users/mcp%40pve', '/access/users/mcp@pve'],
     ['/nodes/pve 1', '/nodes/pve%201'],
+    ['/nodes//pve1//qemu/', '/nodes/pve1/qemu'],
+    ['/nodes/pve%252F1', '/nodes/pve%252F1'],
+    [
+      '/nodes/pve1/storage/local/content/local:iso/debian.iso',
+      '/nodes/pve1/storage/local/content/local:iso%2Fdebian.iso',
+    ],
+    [
+      '/nodes/pve1/storage/local/content/local:iso%2f%2Fdebian.iso',
+      '/nodes/pve1/storage/local/content/local:iso%2Fdebian.iso',
+    ],
   ])('accepts %s', (input, expected) => {
     expect(normalizeApiPath(input)).toBe(expected);
   });
@@ -37,7 +47,10 @@ describe('normalizeApiPath confines paths to /api2/json on the configured host',
     ['/nodes%00', /control character/],
     ['/nodes/%5c..', /control character or backslash/],
     ['/nodes\\..\\access', /backslash/],
-    ['/nodes//pve1', /empty segment/],
+    ['/nodes/pve1/qemu/100/status%2Fstop', /escaped "\/" \(%2F\).*plain slashes/],
+    ['/nodes/pve1%2f', /escaped "\/"/],
+    ['/nodes/%2F/pve1', /escaped "\/"/],
+    ['/nodes/%C0%AF', /percent-encoding/],
     ['/api2/extjs/nodes', /only the \/api2\/json API/],
     ['/nodes/%E0%A4%A', /percent-encoding/],
     ['', /empty/],
@@ -45,6 +58,37 @@ describe('normalizeApiPath confines paths to /api2/json on the configured host',
   ])('refuses %j', (input, message) => {
     expect(() => normalizeApiPath(input)).toThrow(InvalidApiPathError);
     expect(() => normalizeApiPath(input)).toThrow(message);
+  });
+});
+
+describe('resolveApiPath returns the segments PVE routes on', () => {
+  it.each([
+    ['/nodes/pve1/qemu/100/status/stop/', ['nodes', 'pve1', 'qemu', '100', 'status', 'stop']],
+    ['//api2/json'.slice(1) + '//nodes///pve1', ['nodes', 'pve1']],
+    ['/access/users/mcp%40pve', ['access', 'users', 'mcp@pve']],
+    // PVE decodes once: %252F is the text "%2F", one segment.
+    ['/nodes/a%252Fb', ['nodes', 'a%2Fb']],
+    // Below …/content/ PVE joins the rest into the volume id, however its slashes were written.
+    [
+      '/nodes/n/storage/s/content/local:iso/x.iso',
+      ['nodes', 'n', 'storage', 's', 'content', 'local:iso/x.iso'],
+    ],
+    [
+      '/nodes/n/storage/s/content/local:iso%2Fx.iso',
+      ['nodes', 'n', 'storage', 's', 'content', 'local:iso/x.iso'],
+    ],
+    [
+      '/nodes/n/storage/s/content/local:iso//x.iso/',
+      ['nodes', 'n', 'storage', 's', 'content', 'local:iso/x.iso'],
+    ],
+    ['/nodes/n/storage/s/content', ['nodes', 'n', 'storage', 's', 'content']],
+  ])('%s', (input, segments) => {
+    expect(resolveApiPath(input).segments).toEqual(segments);
+  });
+
+  it('refuses an escaped slash outside the volume id, and traversal inside it', () => {
+    expect(() => resolveApiPath('/nodes/n/storage/s/content%2Flocal:iso')).toThrow(/escaped "\/"/);
+    expect(() => resolveApiPath('/nodes/n/storage/s/content/local:iso%2F..%2Fx')).toThrow(/traversal/);
   });
 });
 

@@ -40,16 +40,24 @@ describe('policy and audit_log in clusters.json', () => {
       },
     });
     const [prod, lab] = cfg.clusters;
-    expect(evaluatePolicy(prod!.policy!, 'GET', '/access/users')).toMatchObject({ verdict: 'deny' });
-    expect(evaluatePolicy(prod!.policy!, 'POST', '/nodes/a/qemu/1/status/start')).toMatchObject({
+    expect(evaluatePolicy(prod!.policy!, { method: 'GET', path: '/access/users' })).toMatchObject({
+      verdict: 'deny',
+    });
+    expect(
+      evaluatePolicy(prod!.policy!, { method: 'POST', path: '/nodes/a/qemu/1/status/start' }),
+    ).toMatchObject({
       verdict: 'not-allowed',
     });
-    expect(evaluatePolicy(lab!.policy!, 'GET', '/access/users')).toEqual({ verdict: 'ok' });
-    expect(evaluatePolicy(lab!.policy!, 'POST', '/nodes/a/qemu/1/status/shutdown')).toMatchObject({
+    expect(evaluatePolicy(lab!.policy!, { method: 'GET', path: '/access/users' })).toEqual({ verdict: 'ok' });
+    expect(
+      evaluatePolicy(lab!.policy!, { method: 'POST', path: '/nodes/a/qemu/1/status/shutdown' }),
+    ).toMatchObject({
       verdict: 'confirm',
     });
     // The configured confirm list replaces the built-in one.
-    expect(evaluatePolicy(lab!.policy!, 'DELETE', '/nodes/a/qemu/1')).toEqual({ verdict: 'ok' });
+    expect(evaluatePolicy(lab!.policy!, { method: 'DELETE', path: '/nodes/a/qemu/1' })).toEqual({
+      verdict: 'ok',
+    });
   });
 
   it('refuses a malformed rule at start-up, naming the key path', async () => {

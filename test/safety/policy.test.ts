@@ -43,29 +43,42 @@ describe('request policies through the MCP protocol', () => {
 
   it('an encoded slash cannot slip past a rule, even when the schema pre-flight is unavailable', async () => {
     h = await harness({ deny: ['POST /nodes/*/qemu/*/status/stop', '* /access/**'] });
-    // No schema: the pre-flight that would refuse the odd path cannot help; the policy must.
+    // No schema: the pre-flight that would refuse the odd path cannot help; the path module must.
     h.sims.prod!.setGarbage('/pve-docs');
     for (const path of ['/nodes/pve1/qemu/100/status%2Fstop', '/nodes/pve1/qemu%2F100/status/stop']) {
       const r = await h.call('proxmox_api_call', { method: 'POST', path });
       expect(r.isError, path).toBe(true);
-      expect(textOf(r)).toMatch(/denied by policy rule "POST \/nodes\/\*\/qemu\/\*\/status\/stop"/);
+      expect(textOf(r)).toMatch(/escaped "\/" \(%2F\).*write the path with plain slashes/);
     }
+    // Doubled and trailing slashes are PVE's own spelling of the same route: judged as it.
+    const doubled = await h.call('proxmox_api_call', {
+      method: 'POST',
+      path: '//nodes//pve1/qemu/100/status/stop/'.slice(1),
+    });
+    expect(textOf(doubled)).toMatch(/denied by policy rule "POST \/nodes\/\*\/qemu\/\*\/status\/stop"/);
     const access = await h.call('proxmox_api_call', { path: '/access%2Fusers' });
-    expect(textOf(access)).toMatch(/denied by policy rule "\* \/access\/\*\*"/);
+    expect(textOf(access)).toMatch(/escaped "\/"/);
+    const access2 = await h.call('proxmox_api_call', { path: '/access//users' });
+    expect(textOf(access2)).toMatch(/denied by policy rule "\* \/access\/\*\*"/);
     expect(sent(h.sims.prod!, 'POST')).toEqual([]);
     expect(h.sims.prod!.requests.some((q) => q.path.includes('access'))).toBe(false);
   });
 
-  it('an allow-list must accept every reading of an encoded path', async () => {
-    // "status*" accepts the single segment "status%2Fstop" as sent, but PVE routes the decoded
-    // status/stop, which the rule does not name: not allowed.
+  it('an allow-list judges the route PVE takes, not a spelling of it', async () => {
+    // "status*" would accept the single segment "status%2Fstop" as sent, but PVE routes the decoded
+    // status/stop, which the rule does not name: refused before any rule could misjudge it.
     h = await harness({ allow: ['GET /**', 'POST /nodes/*/qemu/*/status*'] });
     h.sims.prod!.setGarbage('/pve-docs');
     const r = await h.call('proxmox_api_call', {
       method: 'POST',
       path: '/nodes/pve1/qemu/100/status%2Fstop',
     });
-    expect(textOf(r)).toMatch(/no rule of the allow-list/);
+    expect(textOf(r)).toMatch(/escaped "\/"/);
+    const r2 = await h.call('proxmox_api_call', {
+      method: 'POST',
+      path: '/nodes/pve1/qemu/100/status//stop',
+    });
+    expect(textOf(r2)).toMatch(/no rule of the allow-list/);
     expect(sent(h.sims.prod!, 'POST')).toEqual([]);
   });
 

@@ -49,26 +49,29 @@ describe('policy evaluation', () => {
       'prod',
       '/etc/clusters.json',
     );
-    const stop = evaluatePolicy(p, 'POST', '/nodes/pve1/qemu/100/status/stop');
+    const stop = evaluatePolicy(p, { method: 'POST', path: '/nodes/pve1/qemu/100/status/stop' });
     expect(stop).toMatchObject({ verdict: 'deny' });
     expect(stop.verdict === 'deny' && stop.rule.source).toBe(
       'clusters.prod.policy.deny[0] in /etc/clusters.json',
     );
     // The cluster's deny replaced the top-level one (key by key), so /access is only allow-listed.
-    expect(evaluatePolicy(p, 'GET', '/access/users')).toEqual({ verdict: 'ok' });
-    expect(evaluatePolicy(p, 'PUT', '/nodes/pve1/qemu/100/config')).toEqual({
+    expect(evaluatePolicy(p, { method: 'GET', path: '/access/users' })).toEqual({ verdict: 'ok' });
+    expect(evaluatePolicy(p, { method: 'PUT', path: '/nodes/pve1/qemu/100/config' })).toEqual({
       verdict: 'not-allowed',
       source: 'policy.allow in /etc/clusters.json',
     });
-    expect(evaluatePolicy(p, 'POST', '/nodes/pve1/qemu/100/status/start')).toEqual({ verdict: 'ok' });
+    expect(evaluatePolicy(p, { method: 'POST', path: '/nodes/pve1/qemu/100/status/start' })).toEqual({
+      verdict: 'ok',
+    });
     // Built-in confirm list applies when none is configured.
-    expect(evaluatePolicy(p, 'POST', '/nodes/pve1/qemu/100/status/reset')).toMatchObject({
+    expect(evaluatePolicy(p, { method: 'POST', path: '/nodes/pve1/qemu/100/status/reset' })).toMatchObject({
       verdict: 'confirm',
     });
   });
 
   it('asks by default for DELETE, stop, reset and rollback, and nothing else', () => {
-    const asks = (m: string, path: string) => evaluatePolicy(DEFAULT_POLICY, m, path).verdict === 'confirm';
+    const asks = (m: string, path: string) =>
+      evaluatePolicy(DEFAULT_POLICY, { method: m, path: path }).verdict === 'confirm';
     expect(asks('DELETE', '/nodes/pve1/qemu/100')).toBe(true);
     expect(asks('DELETE', '/nodes/pve1/lxc/200')).toBe(true);
     expect(asks('POST', '/nodes/pve1/qemu/100/status/stop')).toBe(true);
@@ -81,6 +84,8 @@ describe('policy evaluation', () => {
     expect(asks('GET', '/nodes/pve1/qemu/100/status/current')).toBe(false);
     // An empty confirm list turns confirmation off.
     const none = resolvePolicy({ confirm: [] }, undefined, 'prod', 'f');
-    expect(evaluatePolicy(none, 'DELETE', '/nodes/pve1/qemu/100')).toEqual({ verdict: 'ok' });
+    expect(evaluatePolicy(none, { method: 'DELETE', path: '/nodes/pve1/qemu/100' })).toEqual({
+      verdict: 'ok',
+    });
   });
 });
