@@ -17,6 +17,12 @@ export { defaultCacheDir } from './schema-cache-file.js';
 // version: kept in memory per cluster and on disk per host+version (a restart reads the file).
 // The cheap `/version` call decides when to refetch, at most every `versionTtlMs`. Failures are
 // remembered briefly so a broken cluster is not hammered, and are never fatal to the caller.
+// A caller waits for a load at most `waitMs` (8 s) counted from the start of that load, whatever
+// stalls it (connect, headers, a slow body, parsing); the load itself goes on in the background, so
+// a slow node still gets its schema for later calls.
+
+/** How long callers wait for a schema load in progress before going on without it. */
+export const DEFAULT_SCHEMA_WAIT_MS = 8_000;
 
 export interface SchemaKey {
   cluster: string;
@@ -43,8 +49,10 @@ export interface SchemaStoreOptions {
   failureTtlMs?: number;
   /** How long a loaded schema is trusted before `/version` is asked again. Default 5 min. */
   versionTtlMs?: number;
-  /** Per-loader-call timeout. Default 30 s. */
+  /** Per-loader-call timeout of the load itself (in the background). Default 30 s. */
   timeoutMs?: number;
+  /** How long callers wait, from the start of a load, before SchemaUnavailableError. Default 8 s. */
+  waitMs?: number;
   now?: () => number;
 }
 
@@ -60,7 +68,8 @@ const reasonOf = (err: unknown): string => (err instanceof Error ? err.message :
 export class SchemaStore {
   private readonly loaded = new Map<string, Loaded>();
   private readonly failures = new Map<string, SchemaUnavailableError>();
-  private readonly inflight = new Map<string, Promise<ApiIndex>>();
+  /** Loads in progress, with the (wall-clock) time after which nobody waits for them any more. */
+  private readonly inflight = new Map<string, { promise: Promise<ApiIndex>; waitUntil: number }>();
   private readonly cacheDir: string | null;
   private readonly now: () => number;
 
@@ -73,7 +82,8 @@ export class SchemaStore {
   /**
    * The schema index for a cluster. Concurrent callers share one load; `signal` only stops this
    * caller's wait, never the shared download. Rejects with SchemaUnavailableError (or, when
-   * `signal` aborts, with its reason); never with anything else.
+   * `signal` aborts, with its reason); never with anything else. Nobody waits past `waitMs` from the
+   * start of the load: a later caller of a load that is already that old goes on at once.
    */
   get(key: SchemaKey, loaders: SchemaLoaders, signal?: AbortSignal | (() => AbortSignal)): Promise<ApiIndex> {
     const current = this.loaded.get(key.cluster);
@@ -83,11 +93,24 @@ export class SchemaStore {
     if (failure && failure.retryAfter > this.now()) return Promise.reject(failure);
     let pending = this.inflight.get(key.cluster);
     if (!pending) {
-      pending = this.load(key, loaders).finally(() => this.inflight.delete(key.cluster));
+      const promise = this.load(key, loaders).finally(() => this.inflight.delete(key.cluster));
+      pending = { promise, waitUntil: Date.now() + this.waitMs };
       this.inflight.set(key.cluster, pending);
     }
+    const waitMs = this.waitMs;
+    const tooSlow = () =>
+      new SchemaUnavailableError(
+        key.cluster,
+        `still loading after ${waitMs >= 1000 ? `${Math.round(waitMs / 1000)} s` : `${waitMs} ms`} (a slow node or link); it goes on loading in the background`,
+        this.now(),
+      );
     // A function is called only here: a fresh schema (every call but the first few) costs no signal.
-    return signal ? abortable(pending, typeof signal === 'function' ? signal() : signal) : pending;
+    return bounded(
+      pending.promise,
+      pending.waitUntil - Date.now(),
+      tooSlow,
+      typeof signal === 'function' ? signal() : signal,
+    );
   }
 
   /** The loaded index without any I/O (for cheap paths such as search). */
@@ -99,6 +122,10 @@ export class SchemaStore {
   invalidate(cluster: string): void {
     this.loaded.delete(cluster);
     this.failures.delete(cluster);
+  }
+
+  private get waitMs(): number {
+    return this.opts.waitMs ?? DEFAULT_SCHEMA_WAIT_MS;
   }
 
   private get versionTtl(): number {
@@ -178,20 +205,32 @@ export class SchemaStore {
   }
 }
 
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+/**
+ * The load's outcome, or `tooSlow()` once `waitMs` are over, or the signal's reason when it aborts.
+ * The bound is a plain timer on purpose: a timeout signal combined with AbortSignal.any() is held
+ * only weakly and, once garbage-collected, never fires (Node 20), which let a first call wait for
+ * as long as the download took.
+ */
+function bounded<T>(
+  promise: Promise<T>,
+  waitMs: number,
+  tooSlow: () => Error,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (waitMs <= 0) return Promise.reject(tooSlow());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const onAbort = (): void => finish(() => reject(signal?.reason));
+    const timer = setTimeout(() => finish(() => reject(tooSlow())), waitMs);
+    function finish(settle: () => void): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
     promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
+      (v) => finish(() => resolve(v)),
+      (e: unknown) => finish(() => reject(e)),
     );
   });
 }

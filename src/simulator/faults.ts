@@ -7,7 +7,8 @@ import type { PveVersion } from './version.js';
  * Fault injection: the ways a real cluster, or what stands in front of it, fails at the HTTP boundary.
  * A faulted request is recorded in `sim.requests` like any other (with `fault` set) but never reaches
  * the API, except where the fault needs the real answer to mangle it (slow-body, truncated-json).
- * Faults apply to /api2/... requests only, so the schema download (/pve-docs) keeps working.
+ * Faults apply to /api2/... requests only, so the schema download (/pve-docs) keeps working, unless a
+ * fault names it: `match: 'GET /pve-docs'` (a string starting with /pve-docs) faults only that download.
  */
 export type FaultKind =
   /** Accept the request and never answer; the socket stays open until the client gives up. */
@@ -119,9 +120,10 @@ export class FaultSet implements FaultControl {
   /** The first fault matching this request, counted as a hit; it heals once its `times` are used. */
   take(method: string, fullPath: string): FaultSpec | undefined {
     const api = /^\/api2\/[^/]*(\/.*)?$/s.exec(fullPath);
-    if (!api) return undefined;
-    const rel = api[1] ?? '/';
-    const fault = this.list.find((f) => matches(f.spec.match, method, rel));
+    const rel = api ? (api[1] ?? '/') : fullPath;
+    const fault = this.list.find(
+      (f) => namesDocs(f.spec.match) !== Boolean(api) && matches(f.spec.match, method, rel),
+    );
     if (!fault) return undefined;
     fault.hits++;
     if (--fault.remaining <= 0) fault.remove();
@@ -142,6 +144,11 @@ function validate(spec: FaultSpec): void {
   ) {
     throw new Error(`fault 'status' must be an HTTP status (100-999), got ${spec.status}`);
   }
+}
+
+/** A fault for the unauthenticated docs (the API schema), which is matched against the full path. */
+function namesDocs(match: string | RegExp | undefined): boolean {
+  return typeof match === 'string' && /^(?:[A-Z]+\s+)?\/pve-docs(?:\/|$)/.test(match.trim());
 }
 
 function matches(match: string | RegExp | undefined, method: string, rel: string): boolean {
