@@ -43,11 +43,14 @@ function build(readOnly: boolean): ToolDefinition {
         .min(1)
         .max(2048)
         .describe('API path, e.g. "/nodes/pve1/qemu/100/status/current" (no host, no /api2/json needed)'),
-      method: (readOnly ? z.enum(['GET']) : z.enum(['GET', 'POST', 'PUT', 'DELETE']))
+      // Every method even when read-only: a write is then refused by the client with the setting that
+      // refused it (--read-only, PROXMOX_MCP_READ_ONLY, clusters.X.read_only), not by a bare enum error.
+      method: z
+        .enum(['GET', 'POST', 'PUT', 'DELETE'])
         .default('GET')
         .describe(
           readOnly
-            ? 'HTTP method: only GET (read-only server)'
+            ? 'HTTP method: only GET is sent (read-only server; others are refused)'
             : 'HTTP method; GET reads, POST creates or acts, PUT changes config, DELETE removes',
         ),
       data: z
@@ -66,8 +69,8 @@ function build(readOnly: boolean): ToolDefinition {
         .max(10_000)
         .optional()
         .describe('For list answers: return at most this many rows (the answer says how many there were)'),
-      // GET never starts a task, so the read-only form has no use for waiting.
-      ...(readOnly ? {} : { wait: waitField(0) }),
+      // Accepted even read-only, so a write with wait gets the read-only refusal, not "unrecognized key".
+      wait: waitField(0),
     },
     output: outputSchema,
     annotations: readOnly

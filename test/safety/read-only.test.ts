@@ -69,7 +69,10 @@ describe('read-only mode', () => {
         const r = await h.call(tool, withUpid(args, upid));
         if (!names.includes(tool)) expect(textOf(r)).toMatch(/^Unknown tool/);
         else if (tool === 'proxmox_api_call' && args.method !== 'GET')
-          expect(textOf(r)).toMatch(/Invalid arguments for proxmox_api_call: method/);
+          // The refusal names the setting (issue 13), not a schema enum ("expected \"GET\"").
+          expect(textOf(r)).toMatch(
+            /^refused (POST|PUT|DELETE) \S+: cluster "demo" is read-only \(--read-only\)/,
+          );
         else expect(r.isError, `${tool}: ${textOf(r)}`).toBeFalsy();
       }
     }
@@ -133,14 +136,13 @@ describe('PROXMOX_MCP_READ_ONLY=1 in the built binary', () => {
       const tools = (await client.listTools()).tools;
       expect(tools.map((t) => t.name)).not.toContain('guest_action');
       const raw = tools.find((t) => t.name === 'proxmox_api_call')!;
-      expect((raw.inputSchema.properties as Record<string, { enum?: string[] }>).method!.enum).toEqual([
-        'GET',
-      ]);
+      expect(raw.annotations?.readOnlyHint).toBe(true);
       const post = await client.callTool({
         name: 'proxmox_api_call',
-        arguments: { method: 'POST', path: '/nodes/pve1/qemu/100/status/stop' },
+        arguments: { method: 'POST', path: '/nodes/pve1/qemu/100/status/stop', wait: 5 },
       });
       expect(post.isError).toBe(true);
+      expect((post.content as Array<{ text: string }>)[0]!.text).toContain('PROXMOX_MCP_READ_ONLY=1');
       const action = await client.callTool({
         name: 'guest_action',
         arguments: { vmid: 100, action: 'stop' },

@@ -127,11 +127,17 @@ describe('the tool registry', () => {
     ).toMatchFileSnapshot('__snapshots__/tools-list.multi.json');
   });
 
-  it('matches the snapshot in read-only mode: raw access is GET-only and annotated read-only', async () => {
+  it('matches the snapshot in read-only mode: raw access is annotated read-only, methods stay open', async () => {
     const tools = await listTools({ clusters: [cluster('prod')], readOnlySource: '--read-only' });
     expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
     const raw = tools.find((t) => t.name === 'proxmox_api_call')!;
-    expect((raw.inputSchema.properties as Record<string, { enum?: string[] }>).method!.enum).toEqual(['GET']);
+    // Not narrowed to GET: a write is refused by the client, naming the setting (issue 13).
+    expect((raw.inputSchema.properties as Record<string, { enum?: string[] }>).method!.enum).toEqual([
+      'GET',
+      'POST',
+      'PUT',
+      'DELETE',
+    ]);
     await expect(JSON.stringify(tools, null, 2)).toMatchFileSnapshot(
       '__snapshots__/tools-list.read-only.json',
     );
