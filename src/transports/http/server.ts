@@ -179,7 +179,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       const id = ctx.sessions.idFor(res);
       return `${req.method} ${url.pathname}${id ? ` (session ${shortId(id)})` : ''}`;
     });
-    res.once('close', () => accessLog(logger, req, res, url, started, ctx.sessions.idFor(res)));
+    // Read the address now: an SSE stream is logged when it closes, after its socket is gone.
+    const remote = req.socket.remoteAddress;
+    res.once('close', () => accessLog(logger, req, res, url, started, ctx.sessions.idFor(res), remote));
     route(req, res, url).catch((err: unknown) => {
       logger.error('request failed', {
         method: req.method,
@@ -272,13 +274,14 @@ function accessLog(
   url: URL,
   started: number,
   sessionId: string | undefined,
+  remote: string | undefined,
 ): void {
   const session = sessionId ?? url.searchParams.get('sessionId');
   const fields = {
     ms: Math.round(performance.now() - started),
     ...(session ? { session: shortId(session) } : {}),
     ...(res.writableFinished ? {} : { aborted: true }),
-    remote: req.socket.remoteAddress,
+    remote,
   };
   const line = `${req.method} ${url.pathname} ${res.statusCode}`;
   if (url.pathname === '/healthz') logger.debug(line, fields);
