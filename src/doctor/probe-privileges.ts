@@ -3,6 +3,7 @@ import { settingName, type ProbeContext } from './context.js';
 import type { CheckResult, PrivilegeNeed, PrivilegeReport } from './report.js';
 import { READ_REQUIREMENTS, WRITE_REQUIREMENTS, evaluate, grantCommands } from './requirements.js';
 import { tokenFailure } from './probe-token.js';
+import { whichGrantApplies } from '../proxmox/grant-advice.js';
 
 export interface PrivilegesOutcome {
   result: CheckResult;
@@ -84,6 +85,7 @@ function judge(ctx: ProbeContext, p: PrivilegeReport): Omit<CheckResult, 'durati
       ...indent(grantCommands(missingWrite, user, ctx.token)),
     );
   }
+  if (fix.length) fix.push(whichGrantApplies(user));
   const describe = (n: PrivilegeNeed) =>
     `${n.privilege} on ${n.path}${n.granted === 'partly' ? ` (only on ${n.onlyOn?.join(', ')})` : ''}`;
   if (missingRead.length) {

@@ -1,3 +1,4 @@
+import { grantCommandPair } from '../proxmox/grant-advice.js';
 import type { PrivilegeNeed } from './report.js';
 
 /**
@@ -76,10 +77,7 @@ export function grantCommands(missing: readonly PrivilegeNeed[], user: string, t
   for (const [role, paths] of byRole) {
     // PVEAuditor on / covers every read path at once.
     const targets = role === 'PVEAuditor' && paths.size > 1 ? ['/'] : [...paths];
-    for (const p of targets) {
-      out.push(`pveum acl modify ${p} --tokens '${token}' --roles ${role}`);
-      if (user !== 'root@pam') out.push(`pveum acl modify ${p} --users ${user} --roles ${role}`);
-    }
+    for (const p of targets) out.push(...grantCommandPair(p, role, user, token));
   }
   return out;
 }

@@ -24,10 +24,15 @@ export interface TaskReport {
   ok?: boolean;
   starttime: number;
   endtime?: number;
-  /** Seconds: end − start once stopped (when known), now − start while running. */
+  /**
+   * Seconds: PVE's endtime − starttime once stopped, and only when PVE gave an end time (the time we
+   * happened to look says nothing about how long the task took); now − start while running.
+   */
   duration_s?: number;
   log: TaskLine[];
   log_total?: number;
+  /** Why the log could not be read (the status is known; the log is a bonus). */
+  log_error?: string;
 }
 
 export interface ReadOptions {
@@ -39,6 +44,8 @@ interface StatusAnswer {
   status?: string;
   exitstatus?: string;
   starttime?: number;
+  /** Not in PVE's status answer today; used if a version or an imitation sends it. */
+  endtime?: number;
   type?: string;
   id?: string;
   user?: string;
@@ -138,7 +145,7 @@ export function exitOk(exitstatus: string | undefined): boolean {
 export async function readTask(
   client: ProxmoxClient,
   upid: string,
-  opts: ReadOptions & { observedEnd?: number } = {},
+  opts: ReadOptions = {},
 ): Promise<TaskReport> {
   const u = upidOrThrow(client, upid);
   const st = await readTaskStatus(client, u, opts);
@@ -149,14 +156,24 @@ export async function buildReport(
   client: ProxmoxClient,
   u: Upid,
   st: { status: 'running' | 'stopped'; exitstatus?: string; raw: StatusAnswer },
-  opts: ReadOptions & { observedEnd?: number },
+  opts: ReadOptions,
 ): Promise<TaskReport> {
-  const [log, endtime] = await Promise.all([
-    readLogTail(client, u, opts),
-    st.status === 'stopped' ? findEndtime(client, u, opts) : Promise.resolve(undefined),
+  const statusEnd = typeof st.raw.endtime === 'number' ? st.raw.endtime : undefined;
+  const [log, listEnd] = await Promise.all([
+    readLogTail(client, u, opts).catch((err: unknown) => {
+      if (opts.signal?.aborted) throw err;
+      return {
+        lines: [] as TaskLine[],
+        total: undefined,
+        error: err instanceof Error ? err.message : String(err),
+      };
+    }),
+    st.status === 'stopped' && statusEnd === undefined
+      ? findEndtime(client, u, opts)
+      : Promise.resolve(undefined),
   ]);
   const starttime = typeof st.raw.starttime === 'number' ? st.raw.starttime : u.starttime;
-  const end = endtime ?? (st.status === 'stopped' ? opts.observedEnd : undefined);
+  const end = st.status === 'stopped' ? (statusEnd ?? listEnd) : undefined;
   const now = Math.floor(Date.now() / 1000);
   const user = st.raw.tokenid && st.raw.user ? `${st.raw.user}!${st.raw.tokenid}` : u.user;
   return {
@@ -177,5 +194,6 @@ export async function buildReport(
         : {}),
     log: log.lines,
     ...(log.total !== undefined ? { log_total: log.total } : {}),
+    ...('error' in log ? { log_error: log.error } : {}),
   };
 }

@@ -18,3 +18,10 @@ export const taskReportSchema = z.object({
   waited_s: z.number().optional(),
   timed_out: z.boolean().optional(),
 });
+
+/** The write that was sent: in every result of a write, whatever happened afterwards. */
+export const writeRequestSchema = z.object({
+  method: z.string(),
+  path: z.string(),
+  upid: z.string().optional(),
+});

@@ -1,5 +1,6 @@
 import type { ProxmoxClient } from '../proxmox/client.js';
 import { ProxmoxError } from '../proxmox/errors.js';
+import { TaskWaitInterrupted } from './interrupted.js';
 import { buildReport, readTaskStatus, upidOrThrow, type ReadOptions, type TaskReport } from './read-task.js';
 
 /** The longest any tool waits for a task in one call; beyond that, call get_task again. */
@@ -14,6 +15,8 @@ export interface WaitOptions extends ReadOptions {
   onProgress?: (elapsedSeconds: number, totalSeconds: number, message: string) => Promise<void> | void;
   /** Poll delays in ms; grows to the last value. Tests may shorten it. */
   pollDelaysMs?: number[];
+  /** Delays before re-reading after a failed status read; grows to the last value. */
+  retryDelaysMs?: number[];
 }
 
 export interface WaitResult extends TaskReport {
@@ -25,12 +28,26 @@ export interface WaitResult extends TaskReport {
 
 /** Quick at first (most guest actions end within a second or two), then every 2 s. */
 const DEFAULT_DELAYS_MS = [250, 500, 1000, 1000, 2000];
+/** After a failed status read: a blip (a proxy restarting, one dropped connection) passes in seconds. */
+const DEFAULT_RETRY_DELAYS_MS = [500, 1000, 2000, 4000];
+/** Failures that another read within the same wait will not change. */
+const PERMANENT = new Set([
+  'AUTH_FAILED',
+  'PERMISSION_DENIED',
+  'PARAMETER_ERROR',
+  'INVALID_PATH',
+  'NOT_IMPLEMENTED',
+]);
 
 /**
  * The one place that waits for a PVE task: polls its status on the node named in the UPID until it
  * stops or the time is up, reporting progress, and stops promptly when the MCP request is cancelled
  * (the signal aborts both the sleep and any request in flight). Used by get_task, proxmox_api_call
  * and guest_action.
+ *
+ * Waiting is separate from acting: a status read that fails is read again with backoff while the
+ * wait's time lasts, since one bad poll says nothing about the task. When the time runs out on
+ * failures, or the failure cannot change (401, 403...), it throws TaskWaitInterrupted naming the UPID.
  */
 export async function waitForTask(
   client: ProxmoxClient,
@@ -41,12 +58,28 @@ export async function waitForTask(
   const started = Date.now();
   const deadline = started + opts.waitSeconds * 1000;
   const delays = opts.pollDelaysMs ?? DEFAULT_DELAYS_MS;
+  const retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   let attempt = 0;
+  let failures = 0;
   for (;;) {
-    const st = await readTaskStatus(client, u, opts);
+    let st: Awaited<ReturnType<typeof readTaskStatus>>;
+    try {
+      st = await readTaskStatus(client, u, opts);
+      failures = 0;
+    } catch (err) {
+      if (opts.signal?.aborted || !(err instanceof ProxmoxError) || err.code === 'ABORTED') throw err;
+      failures++;
+      const waited = Math.round((Date.now() - started) / 1000);
+      const delay = retryDelays[Math.min(failures - 1, retryDelays.length - 1)] ?? 4000;
+      if (PERMANENT.has(err.code) || Date.now() + delay >= deadline) {
+        throw new TaskWaitInterrupted(u.upid, err, failures, waited);
+      }
+      await sleep(delay, opts.signal, client.cluster.name, u.upid);
+      continue;
+    }
     const now = Date.now();
     if (st.status === 'stopped' || now >= deadline) {
-      const report = await buildReport(client, u, st, { ...opts, observedEnd: Math.floor(now / 1000) });
+      const report = await buildReport(client, u, st, opts);
       return {
         ...report,
         waited_s: Math.round((Date.now() - started) / 100) / 10,

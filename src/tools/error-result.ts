@@ -8,17 +8,31 @@ import {
   ProxmoxTlsError,
   ProxmoxTimeoutError,
 } from '../proxmox/errors.js';
+import { smallestRoleFor } from '../proxmox/pve-roles.js';
+import { grantCommandPair, whichGrantApplies } from '../proxmox/grant-advice.js';
+import { TaskWaitInterrupted } from '../tasks/interrupted.js';
+import { describeUncertainWrite, writeMayHaveRun } from './uncertain-write.js';
+
+/** What the tool knows about the call beyond the error itself. */
+export interface ErrorContext {
+  /** The parameters as the caller gave them (before 0/1 encoding): to tell whether a boolean was involved. */
+  sent?: Record<string, unknown>;
+}
 
 /**
  * The one place where failures become text a model (and the person behind it) can act on: what
  * failed, why, and what to do next. Anything not recognised here is a bug and is reported as such.
  */
-export function describeError(err: unknown, cluster?: ClusterConfig): string {
+export function describeError(err: unknown, cluster?: ClusterConfig, context: ErrorContext = {}): string {
   if (err instanceof UnknownClusterError) {
     return `Unknown cluster "${err.requested}". Valid clusters: ${err.valid.join(', ')} (default: ${err.defaultCluster}). Call list_clusters to see them.`;
   }
   if (err instanceof z.ZodError) return `Invalid arguments: ${formatZodIssues(err)}`;
-  if (err instanceof ProxmoxHttpError) return describeHttp(err, cluster);
+  if (err instanceof TaskWaitInterrupted) {
+    return `Could not learn the state of task ${err.upid}: ${err.message}. ${describeError(err.lastError, cluster, context)}`;
+  }
+  if (writeMayHaveRun(err)) return describeUncertainWrite(err, uncertainCause(err));
+  if (err instanceof ProxmoxHttpError) return describeHttp(err, cluster, context);
   if (err instanceof ProxmoxTlsError) return describeTls(err, cluster);
   if (err instanceof ProxmoxNetworkError) return describeNetwork(err);
   if (err instanceof ProxmoxTimeoutError) {
@@ -32,7 +46,25 @@ export function formatZodIssues(err: z.ZodError): string {
   return err.issues.map((i) => `${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`).join('; ');
 }
 
-function describeHttp(err: ProxmoxHttpError, cluster?: ClusterConfig): string {
+/** What happened to a write that may have been carried out, in words that do not invite a retry. */
+function uncertainCause(err: ProxmoxError): string {
+  if (err instanceof ProxmoxTimeoutError) {
+    return `the request was sent but no answer came within ${err.timeoutMs} ms`;
+  }
+  if (err instanceof ProxmoxNetworkError) {
+    return `the request was sent but the connection was closed before an answer (${err.syscallCode ?? 'network error'})`;
+  }
+  if (err instanceof ProxmoxHttpError) {
+    return `the request was sent but a proxy or the node answered ${err.status} ${err.detail || err.reason} instead of PVE's result`;
+  }
+  return err.message;
+}
+
+function describeHttp(
+  err: ProxmoxHttpError,
+  cluster: ClusterConfig | undefined,
+  context: ErrorContext,
+): string {
   const where = `${err.facts.method} ${err.facts.path} on cluster "${err.facts.cluster}"`;
   const token = cluster ? `${cluster.user}!${cluster.tokenId}` : 'the API token';
   switch (err.code) {
@@ -45,7 +77,7 @@ function describeHttp(err: ProxmoxHttpError, cluster?: ClusterConfig): string {
         'Check user (user@realm), token_id (the name after "!") and token_secret (the UUID shown once by `pveum user token add`) for this cluster; `proxmox-mcp check` tests them.',
       ].join(' ');
     case 'PERMISSION_DENIED':
-      return describePermission(err, where, token);
+      return describePermission(err, where, cluster);
     case 'NOT_IMPLEMENTED':
       return `No such API endpoint: ${err.detail} (501) for ${where}. Check the path (it is case-sensitive and has no trailing file extension); proxmox_api_describe with a query finds the right one.`;
     case 'PARAMETER_ERROR': {
@@ -54,7 +86,7 @@ function describeHttp(err: ProxmoxHttpError, cluster?: ClusterConfig): string {
             .map(([k, v]) => `${k}: ${v}`)
             .join('; ')
         : err.detail;
-      return `Proxmox rejected the parameters of ${where} (400 ${err.reason}): ${params}. Fix these parameters and call again; booleans are 0/1.`;
+      return `Proxmox rejected the parameters of ${where} (400 ${err.reason}): ${params}. Fix these parameters and call again${booleanInvolved(err, context) ? '; booleans are 0/1' : ''}.`;
     }
     case 'NODE_UNREACHABLE':
       return describeUnreachable(err, where);
@@ -87,8 +119,20 @@ function describeUnreachable(err: ProxmoxHttpError, where: string): string {
   return `The Proxmox node at this cluster's URL could not forward ${where} (${status}) to the node or daemon that serves it. Check which nodes are online (list_nodes) and that pveproxy and pvedaemon run on them (systemctl status pveproxy pvedaemon).`;
 }
 
-function describePermission(err: ProxmoxHttpError, where: string, token: string): string {
+/**
+ * The 0/1 hint only helps when a boolean was involved: PVE named a parameter whose check is a boolean
+ * one ("type check ('boolean') failed"), or whose value, as sent, was true/false.
+ */
+function booleanInvolved(err: ProxmoxHttpError, context: ErrorContext): boolean {
+  const named = Object.entries(err.paramErrors ?? {});
+  return named.some(
+    ([name, message]) => /\bboolean\b/i.test(message) || typeof context.sent?.[name] === 'boolean',
+  );
+}
+
+function describePermission(err: ProxmoxHttpError, where: string, cluster?: ClusterConfig): string {
   const text = err.detail;
+  const token = cluster ? `${cluster.user}!${cluster.tokenId}` : 'the API token';
   const m = /Permission check failed \(([^,]+), ([^)]+)\)/.exec(text);
   if (/user != root@pam/.test(text)) {
     return `Permission denied for ${where}: this endpoint is reserved to the root@pam user (${text}). API tokens, even root@pam's, cannot call it; use another endpoint or do it in the PVE GUI.`;
@@ -97,23 +141,27 @@ function describePermission(err: ProxmoxHttpError, where: string, token: string)
     return `Permission denied for ${where}: this endpoint does not accept API tokens (${text}).`;
   }
   if (m) {
-    const [, aclPath, priv] = m;
+    const aclPath = m[1]!.trim();
+    // "VM.Audit|VM.Console": any one of them would do.
+    const privs = m[2]!.split('|').map((p) => p.trim());
+    const needs = privs.length > 1 ? `any of ${privs.join(', ')}` : privs[0]!;
+    const builtin = smallestRoleFor(privs);
+    const head = `Permission denied (403) for ${where}: the token ${token} lacks ${needs} on ${aclPath}.`;
+    // Administrator is every privilege: a role of one privilege is the least-privilege answer then.
+    const custom = !builtin || builtin === 'Administrator';
+    const role = custom ? 'MCPCustom' : builtin;
+    const which = custom
+      ? `Among the built-in roles only Administrator holds it; create a role with just that privilege: pveum role add ${role} --privs ${privs[0]}. Then grant it on ${aclPath} (or a parent path):`
+      : `The smallest built-in role with it is ${role}; grant it on ${aclPath} (or a parent path):`;
+    if (!cluster)
+      return `${head} ${which} pveum acl modify ${aclPath} --tokens '<user@realm!token>' --roles ${role}.`;
     return [
-      `Permission denied (403) for ${where}: the token ${token} lacks ${priv} on ${aclPath}.`,
-      `Grant it with a role that has that privilege, e.g.: pveum acl modify ${aclPath} --tokens '${token}' --roles ${suggestRole(priv ?? '')}.`,
-      'Tokens created with privilege separation (the default) need their own ACL entries even when the user has the rights.',
-    ].join(' ');
+      `${head} ${which}`,
+      ...grantCommandPair(aclPath, role, cluster.user, token).map((l) => `  ${l}`),
+      whichGrantApplies(cluster.user),
+    ].join('\n');
   }
   return `Permission denied (403) for ${where}: ${text}. The token ${token} lacks a privilege; tokens with privilege separation need their own ACL entries (pveum acl modify).`;
-}
-
-function suggestRole(priv: string): string {
-  if (/^VM\.PowerMgmt|^VM\.Console/.test(priv)) return 'PVEVMUser';
-  if (/^VM\./.test(priv)) return 'PVEVMAdmin';
-  if (/^Datastore\./.test(priv)) return 'PVEDatastoreUser';
-  if (/^Sys\.Audit|Audit$/.test(priv)) return 'PVEAuditor';
-  if (/^Sys\./.test(priv)) return 'PVESysAdmin';
-  return 'PVEAdmin';
 }
 
 function describeTls(err: ProxmoxTlsError, cluster?: ClusterConfig): string {

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { renderTask, taskFailed } from '../tasks/render.js';
-import { taskReportSchema } from '../tasks/report-schema.js';
+import { TaskWaitInterrupted } from '../tasks/interrupted.js';
+import { taskReportSchema, writeRequestSchema } from '../tasks/report-schema.js';
+import { unknownOutcomeText } from '../tasks/unknown-outcome.js';
 import { isUpid } from '../tasks/upid.js';
-import { waitForTask } from '../tasks/wait.js';
+import { waitForTask, type WaitResult } from '../tasks/wait.js';
+import { describeError } from './error-result.js';
+import { writeMayHaveRun } from './uncertain-write.js';
 import { vmid, waitField } from './fields.js';
 import { findGuest, guestLabel } from './guest-lookup.js';
 import { defineTool } from './types.js';
@@ -35,8 +39,12 @@ export const guestAction = defineTool({
     node: z.string(),
     name: z.string().optional(),
     action: z.enum(ACTIONS),
+    /** What was sent, in every result. */
+    request: writeRequestSchema,
     upid: z.string().optional(),
     task: taskReportSchema.optional(),
+    /** Set when the outcome is not known: why (the POST got no answer, or the wait was cut short). */
+    outcome_unknown: z.string().optional(),
   }),
   // One tool for every action, so the annotations are those of the most drastic one (stop).
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
@@ -45,13 +53,10 @@ export const guestAction = defineTool({
     const opts = { signal: ctx.signal, context: ctx.requestContext };
     const guest = await findGuest(ctx.cluster, args.vmid, opts);
     const label = guestLabel(guest);
-    const data = await ctx.cluster.client.request<unknown>(
-      'POST',
-      `/nodes/${guest.node}/${guest.type}/${guest.vmid}/status/${args.action}`,
-      {},
-      opts,
-    );
-    const upid = isUpid(data) ? data : undefined;
+    const request = {
+      method: 'POST' as const,
+      path: `/nodes/${guest.node}/${guest.type}/${guest.vmid}/status/${args.action}`,
+    };
     const base = {
       cluster: ctx.cluster.name,
       vmid: guest.vmid,
@@ -59,23 +64,50 @@ export const guestAction = defineTool({
       node: guest.node,
       ...(guest.name ? { name: String(guest.name) } : {}),
       action: args.action,
-      ...(upid ? { upid } : {}),
+      request,
     };
-    if (!upid) return { structured: base, text: `${args.action} sent to ${label} on node ${guest.node}.` };
-    if (args.wait === 0) {
+    let data: unknown;
+    try {
+      data = await ctx.cluster.client.request<unknown>(request.method, request.path, {}, opts);
+    } catch (err) {
+      if (!writeMayHaveRun(err)) throw err;
+      // Sent but unanswered: the text says it may have happened and which read settles it.
+      const text = describeError(err, ctx.cluster.config);
+      return { structured: { ...base, outcome_unknown: text }, text, isError: true };
+    }
+    const upid = isUpid(data) ? data : undefined;
+    const sent = { ...base, request: { ...request, ...(upid ? { upid } : {}) }, ...(upid ? { upid } : {}) };
+    if (!upid) {
       return {
-        structured: base,
-        text: `${args.action} of ${label} on node ${guest.node} started as task ${upid}. Call get_task with this upid (wait_seconds to wait) to learn how it ended.`,
+        structured: sent,
+        text: `${args.action} sent to ${label} on node ${guest.node} (${request.method} ${request.path}).`,
       };
     }
-    const task = await waitForTask(ctx.cluster.client, upid, {
-      ...opts,
-      waitSeconds: args.wait,
-      onProgress: (p, total, message) => ctx.progress(p, total, `${args.action} ${label}: ${message}`),
-    });
+    if (args.wait === 0) {
+      return {
+        structured: sent,
+        text: `${args.action} of ${label} on node ${guest.node} started as task ${upid} (${request.method} ${request.path}). Call get_task with this upid (wait_seconds to wait) to learn how it ended.`,
+      };
+    }
+    let task: WaitResult;
+    try {
+      task = await waitForTask(ctx.cluster.client, upid, {
+        ...opts,
+        waitSeconds: args.wait,
+        onProgress: (p, total, message) => ctx.progress(p, total, `${args.action} ${label}: ${message}`),
+      });
+    } catch (err) {
+      if (!(err instanceof TaskWaitInterrupted)) throw err;
+      // Not isError: PVE accepted the action (it returned a UPID); an error result would read as "the
+      // reboot failed" and invite sending it again. The text leads with "was started" instead.
+      return {
+        structured: { ...sent, outcome_unknown: err.message },
+        text: unknownOutcomeText(`${args.action} of ${label}`, request, err),
+      };
+    }
     return {
-      structured: { ...base, task },
-      text: `${args.action} of ${label}:\n${renderTask(task, ctx.cluster.name)}`,
+      structured: { ...sent, task },
+      text: `${args.action} of ${label}:\n${renderTask(task, ctx.cluster.name)}\nSent: ${request.method} ${request.path}`,
       ...(taskFailed(task) ? { isError: true } : {}),
     };
   },

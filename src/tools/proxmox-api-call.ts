@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { renderTask, taskFailed } from '../tasks/render.js';
+import { TaskWaitInterrupted } from '../tasks/interrupted.js';
 import { taskReportSchema } from '../tasks/report-schema.js';
-import { isUpid } from '../tasks/upid.js';
+import { unknownOutcomeText } from '../tasks/unknown-outcome.js';
+import { isUpid, parseUpid } from '../tasks/upid.js';
 import { waitForTask, type WaitResult } from '../tasks/wait.js';
+import { ProxmoxHttpError } from '../proxmox/errors.js';
+import { describeError } from './error-result.js';
+import { writeMayHaveRun } from './uncertain-write.js';
 import { waitField } from './fields.js';
 import { normalizeApiPath } from '../proxmox/api-path.js';
+import { flatArgumentProblem } from '../proxmox/flat-params.js';
+import { cutText } from '../clip.js';
 import { preflight } from './api-preflight.js';
 import { shapeList } from './shape-list.js';
 import { defineTool, type ToolDefinition } from './types.js';
@@ -23,8 +30,12 @@ const outputSchema = z.object({
   rows: z.number().optional(),
   /** Parameters rewritten to the form PVE accepts ("vmstate: true → 1"). */
   coercions: z.array(z.string()).optional(),
+  /** When the answer was a task UPID (a write that started a task). */
+  upid: z.string().optional(),
   /** When `wait` was given and the answer was a UPID: how the task ended (or that it still runs). */
   task: taskReportSchema.optional(),
+  /** Set when a write's outcome is not known: why (no answer to it, or the wait was cut short). */
+  outcome_unknown: z.string().optional(),
 });
 
 const description = (methods: string) =>
@@ -55,6 +66,13 @@ function build(readOnly: boolean): ToolDefinition {
         ),
       data: z
         .record(z.string(), z.unknown())
+        // PVE takes flat values: a deep structure is refused here, before anything walks it.
+        .superRefine((data, ctx) => {
+          for (const [name, value] of Object.entries(data)) {
+            const problem = flatArgumentProblem(name, value);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [name] });
+          }
+        })
         .optional()
         .describe('Parameters as a flat object, e.g. {"snapname":"before-upgrade","vmstate":1}'),
       fields: z
@@ -90,18 +108,45 @@ function build(readOnly: boolean): ToolDefinition {
         params = checked.params;
         coercions = checked.notes;
       }
-      const res = await ctx.cluster.client.requestFull(args.method, args.path, params, opts);
+      const path = normalized ?? args.path;
+      const sent = { cluster: ctx.cluster.name, method: args.method, path };
+      let res: Awaited<ReturnType<typeof ctx.cluster.client.requestFull>>;
+      try {
+        res = await ctx.cluster.client.requestFull(args.method, args.path, params, opts);
+      } catch (err) {
+        // A write sent but unanswered, and 400s (whose advice depends on what was sent) are answered
+        // here, with what was sent in structuredContent; everything else by the generic error path.
+        const uncertain = writeMayHaveRun(err);
+        if (!uncertain && !(err instanceof ProxmoxHttpError && err.code === 'PARAMETER_ERROR')) throw err;
+        const text = describeError(err, ctx.cluster.config, { sent: args.data });
+        return {
+          structured: { ...sent, data: null, ...(uncertain ? { outcome_unknown: text } : {}) },
+          text,
+          isError: true,
+        };
+      }
       const shaped = shapeList(res.data, args.fields, args.limit);
       const waitSeconds = (args as { wait?: number }).wait ?? 0;
+      const upid = isUpid(res.data) ? res.data : undefined;
       let task: WaitResult | undefined;
-      if (waitSeconds > 0 && isUpid(res.data)) {
-        task = await waitForTask(ctx.cluster.client, res.data, {
-          ...opts,
-          waitSeconds,
-          onProgress: (p, total, message) => ctx.progress(p, total, message),
-        });
+      if (waitSeconds > 0 && upid) {
+        try {
+          task = await waitForTask(ctx.cluster.client, upid, {
+            ...opts,
+            waitSeconds,
+            onProgress: (p, total, message) => ctx.progress(p, total, message),
+          });
+        } catch (err) {
+          if (!(err instanceof TaskWaitInterrupted)) throw err;
+          // Not isError: PVE accepted the call and started the task; an error result would read as
+          // "nothing happened" and invite sending it again. The text leads with "was started".
+          const what = parseUpid(upid)?.type ?? 'task';
+          return {
+            structured: { ...sent, data: upid, upid, outcome_unknown: err.message },
+            text: unknownOutcomeText(`${what} task`, sent, err),
+          };
+        }
       }
-      const path = normalized ?? args.path;
       const { json, cutNote } = renderData(shaped.data);
       const head = `${args.method} ${path} on ${ctx.cluster.name}${res.total !== undefined ? ` (total ${res.total})` : ''}:`;
       const notes: string[] = [];
@@ -127,6 +172,7 @@ function build(readOnly: boolean): ToolDefinition {
           ...(shaped.totalRows !== undefined ? { rows: shaped.totalRows } : {}),
           ...(cutNote ? { truncated: true } : {}),
           ...(coercions.length ? { coercions } : {}),
+          ...(upid ? { upid } : {}),
           ...(task ? { task } : {}),
         },
         text: [`${head}\n${json}`, ...notes].join('\n'),
@@ -141,7 +187,8 @@ function renderData(data: unknown): { json: string; cutNote?: string } {
   const json = JSON.stringify(data, null, Array.isArray(data) && data.length > 20 ? undefined : 1) ?? 'null';
   if (json.length <= RAW_TEXT_BUDGET) return { json };
   return {
-    json: json.slice(0, RAW_TEXT_BUDGET),
+    // Redacted before the cut (clip.ts): a cut through a known secret must not keep a piece of it.
+    json: cutText(json, RAW_TEXT_BUDGET).text,
     cutNote: `[cut at ${RAW_TEXT_BUDGET} of ${json.length} characters; narrow the request: fields and limit for lists, the endpoint's own filters (e.g. type, node), or a more specific path]`,
   };
 }
