@@ -1,4 +1,4 @@
-import type { ClusterAgent } from './cluster-agent.js';
+import type { ClusterPool } from './cluster-agent.js';
 import type { ClusterConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import { resolveApiPath, InvalidApiPathError, type ApiPath } from './api-path.js';
@@ -9,7 +9,6 @@ import { httpErrorFrom, invalidBodyError, transportErrorFrom } from './error-map
 import { Deadline, withRetries } from './retry.js';
 import type { sendRequest } from './http-request.js';
 import { RequestAborted, RequestTimedOut } from './request-errors.js';
-import { Slots } from './slots.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -91,25 +90,21 @@ export interface ClientOptions {
 
 /** The keep-alive pool and the function that sends on it; both load on first use. */
 interface Connection {
-  agent: ClusterAgent;
+  pool: ClusterPool;
   send: typeof sendRequest;
 }
-
-/** Connections per cluster, as a browser keeps per host; pveproxy serves each on one worker. */
-const MAX_CONNECTIONS = 8;
 
 /** 64 MiB: far above any real answer; stops a broken or hostile endpoint from exhausting memory. */
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /**
- * A hand-written Proxmox VE API client. One per cluster, with its own keep-alive agent and TLS
- * decision (cluster-agent.ts); it keeps the HTTP reason phrase, where PVE puts its errors.
+ * A hand-written Proxmox VE API client. One per cluster, with its own undici pool (connections bounded
+ * per cluster, keep-alive) and TLS decision (cluster-agent.ts); it keeps the HTTP reason phrase, where
+ * PVE puts its errors (http-request.ts).
  */
 export class ProxmoxClient {
   readonly cluster: ClusterConfig;
   private pool: Promise<Connection> | undefined;
-  /** Requests in flight to this cluster, and so its connections, are bounded (slots.ts says why). */
-  private readonly slots = new Slots(MAX_CONNECTIONS);
   private readonly authHeader: string;
   readonly guards: RequestGuard[];
   readonly observers: RequestObserver[];
@@ -125,17 +120,26 @@ export class ProxmoxClient {
   }
 
   /**
-   * The keep-alive agent with this cluster's TLS decision, made on first use: its module (and
-   * node:https with it) loads then, so a stdio session's start-up does not pay for it.
+   * The keep-alive pool with this cluster's TLS decision, made on first use: its module (undici, and
+   * node:tls with it) loads then, so a stdio session's start-up does not pay for it.
    */
   private connection(): Promise<Connection> {
     this.pool ??= Promise.all([import('./cluster-agent.js'), import('./http-request.js')]).then(
-      ([{ ClusterAgent }, { sendRequest }]) => ({
-        agent: new ClusterAgent(this.cluster.tls, Math.min(this.cluster.timeoutMs, 10_000)),
+      ([{ createClusterPool }, { sendRequest }]) => ({
+        pool: createClusterPool({
+          origin: this.cluster.origin,
+          tls: this.cluster.tls,
+          connectTimeoutMs: Math.min(this.cluster.timeoutMs, 10_000),
+          maxResponseBytes: this.maxResponseBytes,
+        }),
         send: sendRequest,
       }),
     );
     return this.pool;
+  }
+
+  private get maxResponseBytes(): number {
+    return this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   /** The token id (never the secret), for messages. */
@@ -296,17 +300,16 @@ export class ProxmoxClient {
     api: boolean,
   ): Promise<{ status: number; body: string }> {
     let res;
-    let release: (() => void) | undefined;
     try {
-      release = await this.slots.acquire(Math.max(0, deadline.remainingMs()), deadline.caller);
-      const { agent, send } = await this.connection();
+      const { pool, send } = await this.connection();
+      // Waiting for one of the cluster's connections (undici's queue) counts against the deadline.
       res = await send(
-        agent,
-        { host: this.cluster.host, port: this.cluster.port, path: target, ...init },
+        pool.dispatcher,
+        { path: target, ...init },
         {
           timeoutMs: Math.max(0, deadline.remainingMs()),
           signal: deadline.caller,
-          maxBytes: this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+          maxBytes: this.maxResponseBytes,
         },
       );
     } catch (err) {
@@ -315,8 +318,6 @@ export class ProxmoxClient {
         timedOut: err instanceof RequestTimedOut,
         aborted: err instanceof RequestAborted,
       });
-    } finally {
-      release?.();
     }
     if (res.status < 200 || res.status >= 300) {
       throw httpErrorFrom(res.status, res.statusText, res.body, facts, api);
@@ -327,7 +328,7 @@ export class ProxmoxClient {
   async close(): Promise<void> {
     // Never made (no request was sent) means nothing to close. Idle sockets close now; one still
     // answering is cut (the caller is shutting down).
-    if (this.pool) await this.pool.then((c) => c.agent.destroy()).catch(() => {});
+    if (this.pool) await this.pool.then((c) => c.pool.close()).catch(() => {});
   }
 }
 

@@ -1,78 +1,64 @@
-import { Agent, type RequestOptions } from 'node:https';
-import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import type { Duplex } from 'node:stream';
+import { isIP } from 'node:net';
+import { connect, type TLSSocket } from 'node:tls';
+import type { Dispatcher } from 'undici';
+// The pool alone, not undici's index: that would also load fetch, WebSocket, the cache stores and the
+// mocks, none of which the client uses (measured: the index is ~4x the code to parse).
+import Pool from 'undici/lib/dispatcher/pool.js';
 import type { TlsSettings } from '../config/types.js';
 import { checkSocket } from './tls.js';
 
-/** Idle keep-alive sockets close after this (sooner if PVE's Keep-Alive header asks; Node honours it). */
+/** Connections per cluster, as a browser keeps per host; pveproxy serves each on one worker. */
+export const MAX_CONNECTIONS = 8;
+/** Idle keep-alive connections close after this (sooner if PVE's Keep-Alive header asks). */
 const IDLE_SOCKET_MS = 30_000;
-/** Connections being set up at once per cluster (as many as the client sends requests at once). */
-const MAX_CONNECTING = 8;
+
+export interface ClusterPoolOptions {
+  /** `https://host:port`, as in ClusterConfig.origin. */
+  origin: string;
+  tls: TlsSettings;
+  /** A TCP + TLS set-up that takes longer than this fails as ETIMEDOUT. */
+  connectTimeoutMs: number;
+  /** Bytes of a raw (still compressed) answer above which it is cut (undici's maxResponseSize). */
+  maxResponseBytes: number;
+}
+
+/** One cluster's connections: undici's pool, and the way to end it (handshakes in progress included). */
+export interface ClusterPool {
+  dispatcher: Dispatcher;
+  close(): Promise<void>;
+}
 
 /**
- * One cluster's keep-alive connection pool, with that cluster's TLS decision. The handshake runs with
- * Node's verification reporting but not enforcing (`rejectUnauthorized: false`); checkSocket() decides
- * right after it, before the socket is handed to the request, so no request byte (and no token) is
- * ever written to a server that fails the check, and the error can carry the presented fingerprint.
+ * One cluster's keep-alive pool with that cluster's TLS decision. undici bounds the connections
+ * (`connections`: at most MAX_CONNECTIONS, attempts in their handshake included, since each of undici's
+ * clients connects once at a time) and queues the requests beyond them; a request abandoned by its
+ * caller while queued is dropped by undici before a byte of it is written (http-request.ts).
  *
- * Node's own https.Agent rather than undici: measured side by side (npm run bench), keep-alive GETs
- * take about the same time (undici's request() a few percent less), while undici's HTTP parser and
- * fetch stack cost 30-50 MB more RSS over a few hundred requests and ~400 KB more code to load.
+ * TLS is decided in our connector, during connect: the handshake runs with Node's verification
+ * reporting but not enforcing (`rejectUnauthorized: false`), then checkSocket() judges the socket
+ * before undici gets it, so no request byte (and no token) is ever written to a server that fails the
+ * check, and the error can carry the presented fingerprint. No TLS session is ever offered for
+ * resumption (tls.connect without `session`): a resumed session skips the certificate, and every
+ * connection must show its certificate. Never process-wide: the settings live in this closure.
  */
-export class ClusterAgent extends Agent {
-  constructor(
-    private readonly tls: TlsSettings,
-    private readonly connectTimeoutMs: number,
-  ) {
-    // Resumed TLS sessions skip certificate presentation; every connection must show its certificate.
-    super({
-      keepAlive: true,
-      maxSockets: 8,
-      maxCachedSessions: 0,
-      timeout: IDLE_SOCKET_MS,
-      scheduling: 'lifo',
-    });
-  }
+export function createClusterPool(o: ClusterPoolOptions): ClusterPool {
+  /** Handshakes in progress, each with the way to end it (undici waits for them on destroy). */
+  const connecting = new Map<TLSSocket, (err: Error) => void>();
+  let closed = false;
 
-  /** TLS connections still being set up, each with the way to end its wait. */
-  private readonly connecting = new Map<TLSSocket, (err: Error) => void>();
-  /** Connection attempts waiting for one of the MAX_CONNECTING places. */
-  private readonly queued: Array<{ start: () => void; fail: (err: Error) => void }> = [];
-  private closed = false;
-
-  /**
-   * Node's Agent counts a connection only once it is handed over, so it does not bound attempts still
-   * in their handshake; a request that timed out or was cancelled leaves its attempt running. At most
-   * MAX_CONNECTING run at once per cluster; the rest wait for a place.
-   */
-  override createConnection(
-    options: RequestOptions,
-    callback?: (err: Error | null, socket: Duplex) => void,
-  ): Duplex | undefined {
-    const done = callback ?? (() => undefined);
-    const fail = (err: Error) => done(err, undefined as unknown as Duplex);
-    const start = () => this.connect(options, done);
-    if (this.closed) fail(new Error('the connection pool is closed'));
-    else if (this.connecting.size >= MAX_CONNECTING) this.queued.push({ start, fail });
-    else start();
-    // Returning nothing makes the Agent wait for the callback (documented for createConnection).
-    return undefined;
-  }
-
-  /** Closes idle connections, ends those still being set up and the attempts waiting for a place. */
-  override destroy(): void {
-    this.closed = true;
-    const closed = new Error('the connection pool is closed');
-    for (const end of [...this.connecting.values()]) end(closed);
-    for (const q of this.queued.splice(0)) q.fail(closed);
-    super.destroy();
-  }
-
-  private connect(options: RequestOptions, callback: (err: Error | null, socket: Duplex) => void): void {
-    const socket: TLSSocket = connect({
-      ...(options as ConnectionOptions),
+  const connector = (
+    target: { hostname: string; port: string },
+    callback: (...args: [null, TLSSocket] | [Error, null]) => void,
+  ): void => {
+    if (closed) return callback(new Error('the connection pool is closed'), null);
+    const socket = connect({
+      host: target.hostname,
+      port: Number(target.port),
+      // Node refuses an IP address as SNI; the certificate is then checked against the address.
+      servername: isIP(target.hostname) ? undefined : target.hostname,
       rejectUnauthorized: false,
-      ca: this.tls.mode === 'verify' ? this.tls.ca : undefined,
+      ca: o.tls.mode === 'verify' ? o.tls.ca : undefined,
+      ALPNProtocols: ['http/1.1'],
     });
     let done = false;
     const settle = (err: Error | null) => {
@@ -80,24 +66,43 @@ export class ClusterAgent extends Agent {
       done = true;
       clearTimeout(timer);
       socket.off('error', settle);
-      this.connecting.delete(socket);
-      if (err) {
-        socket.destroy();
-        callback(err, socket);
-      } else callback(null, socket);
-      this.queued.shift()?.start();
+      connecting.delete(socket);
+      if (!err) {
+        socket.setNoDelay(true);
+        return callback(null, socket);
+      }
+      socket.destroy();
+      callback(err, null);
     };
-    this.connecting.set(socket, settle);
+    connecting.set(socket, settle);
     const timer = setTimeout(
       () =>
         settle(
-          Object.assign(new Error(`connect timed out after ${this.connectTimeoutMs} ms`), {
-            code: 'ETIMEDOUT',
-          }),
+          Object.assign(new Error(`connect timed out after ${o.connectTimeoutMs} ms`), { code: 'ETIMEDOUT' }),
         ),
-      this.connectTimeoutMs,
+      o.connectTimeoutMs,
     );
-    socket.once('secureConnect', () => settle(checkSocket(socket, this.tls) ?? null));
+    socket.once('secureConnect', () => settle(checkSocket(socket, o.tls) ?? null));
     socket.on('error', settle);
-  }
+  };
+
+  const pool = new Pool(o.origin, {
+    connections: MAX_CONNECTIONS,
+    pipelining: 1,
+    keepAliveTimeout: IDLE_SOCKET_MS,
+    keepAliveMaxTimeout: IDLE_SOCKET_MS,
+    maxResponseSize: o.maxResponseBytes,
+    connect: connector as never,
+  });
+
+  return {
+    dispatcher: pool,
+    async close() {
+      closed = true;
+      const ended = new Error('the connection pool is closed');
+      for (const end of [...connecting.values()]) end(ended);
+      // Idle connections close now; one still answering is cut (the caller is shutting down).
+      await pool.destroy().catch(() => undefined);
+    },
+  };
 }

@@ -1,12 +1,9 @@
-import type { Agent } from 'node:https';
-import { request } from 'node:https';
 import { gunzip } from 'node:zlib';
+import type { Dispatcher } from 'undici';
 import { ResponseTooLargeError } from './response-too-large.js';
 import { RequestAborted, RequestTimedOut } from './request-errors.js';
 
 export interface RawRequest {
-  host: string;
-  port: number;
   /** Path and query, e.g. `/api2/json/nodes?type=vm`. */
   path: string;
   method: string;
@@ -22,70 +19,92 @@ export interface RawResponse {
 }
 
 export interface SendOptions {
-  /** The whole request (connect, headers, body) must be done within this. */
+  /** The whole request (queue, connect, headers, body) must be done within this. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Cap on the answer after gzip inflation (the raw bytes are capped by the pool's maxResponseSize). */
   maxBytes: number;
 }
 
+type Controller = Dispatcher.DispatchController;
+
+/** undici's codes for its own timers (headersTimeout, bodyTimeout): both are our deadline. */
+const UNDICI_TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 /**
- * One HTTPS request on a keep-alive agent: status, reason phrase and a size-capped UTF-8 body. The
- * deadline is one timer for connect, headers and body together; on expiry or cancellation the request
- * is destroyed, which also discards its socket (a half-read answer cannot poison the next request).
+ * One request on a cluster's undici pool: status, reason phrase and a size-capped UTF-8 body.
+ *
+ * Through dispatch() with our own handler rather than undici's request(): the handler collects the
+ * body's chunks directly (no Readable stream per answer), and onResponseStart() receives the reason
+ * phrase, which undici decodes as UTF-8, as PVE writes it. Redirects are not followed (no redirect
+ * interceptor on the pool).
+ *
+ * The deadline is one timer for queue, connect, headers and body together (undici's headersTimeout and
+ * bodyTimeout are set to it too, but they are inactivity timers: a body trickling a byte a second
+ * would never trip them). On expiry or cancellation the request is aborted, which discards its socket
+ * (a half-read answer cannot poison the next request); one still waiting for a connection is dropped
+ * by undici before any byte of it is written.
  */
-export function sendRequest(agent: Agent, req: RawRequest, opts: SendOptions): Promise<RawResponse> {
+export function sendRequest(
+  dispatcher: Dispatcher,
+  req: RawRequest,
+  opts: SendOptions,
+): Promise<RawResponse> {
+  // Cancelled before it started: nothing is queued, nothing is sent.
+  if (opts.signal?.aborted) return Promise.reject(new RequestAborted());
   return new Promise<RawResponse>((resolve, reject) => {
     let settled = false;
+    let controller: Controller | undefined;
+    let stopped: Error | undefined;
     const finish = (err: Error | undefined, value?: RawResponse) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       if (err) {
-        outgoing.destroy();
+        stopped = err;
+        controller?.abort(err);
         reject(err);
       } else resolve(value!);
     };
-    // Cancelled before it started: nothing is created, nothing is sent.
-    if (opts.signal?.aborted) return reject(new RequestAborted());
-    // pveproxy gzips answers over 1 KiB for clients that accept it: a 10,000-guest inventory is
-    // ~0.7 MB on the wire instead of 3.4 MB.
-    const headers: Record<string, string> = { 'Accept-Encoding': 'gzip', ...req.headers };
-    if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
-    const outgoing = request({
-      agent,
-      host: req.host,
-      port: req.port,
-      path: req.path,
-      method: req.method,
-      headers,
-    });
     const onAbort = () => finish(new RequestAborted());
     const timer = setTimeout(() => finish(new RequestTimedOut(opts.timeoutMs)), opts.timeoutMs);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-    outgoing.on('error', (err) => finish(err));
-    outgoing.on('response', (res) => {
-      const declared = Number(res.headers['content-length']);
-      if (Number.isFinite(declared) && declared > opts.maxBytes)
-        return finish(new ResponseTooLargeError(opts.maxBytes));
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > opts.maxBytes) return finish(new ResponseTooLargeError(opts.maxBytes));
+    let status = 0;
+    let statusText = '';
+    let gzipped = false;
+    const chunks: Buffer[] = [];
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+        // Given up while waiting for a connection: undici writes nothing of an aborted request.
+        if (stopped) c.abort(stopped);
+      },
+      onResponseStart(_c, statusCode, headers, statusMessage) {
+        status = statusCode;
+        statusText = statusMessage ?? '';
+        const declared = Number(headers['content-length']);
+        if (Number.isFinite(declared) && declared > opts.maxBytes)
+          return finish(new ResponseTooLargeError(opts.maxBytes));
+        // pveproxy gzips answers over 1 KiB for clients that accept it: a 10,000-guest inventory is
+        // ~0.7 MB on the wire instead of 3.4 MB.
+        gzipped = /^\s*gzip\s*$/i.test(String(headers['content-encoding'] ?? ''));
+      },
+      onResponseData(_c, chunk) {
         chunks.push(chunk);
-      });
-      res.on('end', () => {
-        // 'end' after a destroy (timeout, too large) changes nothing: finish() settles once.
+      },
+      onResponseEnd() {
+        const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        chunks.length = 0;
         const answer = (body: Buffer) =>
-          finish(undefined, {
-            status: res.statusCode ?? 0,
-            statusText: reasonPhrase(res.statusMessage ?? ''),
-            body: body.toString('utf8'),
-          });
-        const raw = Buffer.concat(chunks);
-        if (!/^\s*gzip\s*$/i.test(String(res.headers['content-encoding'] ?? ''))) return answer(raw);
+          finish(undefined, { status, statusText, body: body.toString('utf8') });
+        // undici hands the connection back to the pool one event-loop turn after the answer ends
+        // (setImmediate, against servers that close despite keep-alive); a caller that sends its next
+        // request sooner would open a second connection. Answering two turns later keeps sequential
+        // requests on one connection (gzip's inflate is later anyway).
+        if (!gzipped) return void setImmediate(() => setImmediate(answer, raw));
         // Off the main thread, and capped: a small gzip can inflate to gigabytes.
         gunzip(raw, { maxOutputLength: opts.maxBytes }, (err, body) => {
           if (!err) return answer(body);
@@ -97,27 +116,30 @@ export function sendRequest(agent: Agent, req: RawRequest, opts: SendOptions): P
                 }),
           );
         });
-      });
-      // The server closed the connection mid-body (a truncated answer): a transport failure.
-      res.on('aborted', () =>
-        finish(
-          Object.assign(new Error('the connection closed before the answer was complete'), {
-            code: 'ECONNRESET',
-          }),
-        ),
-      );
-      res.on('error', (err) => finish(err));
-    });
-    outgoing.end(req.body);
-  });
-}
+      },
+      onResponseError(_c, err) {
+        const code = (err as { code?: string }).code ?? '';
+        if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return finish(new ResponseTooLargeError(opts.maxBytes));
+        if (UNDICI_TIMEOUTS.has(code)) return finish(new RequestTimedOut(opts.timeoutMs));
+        finish(err);
+      },
+    };
 
-/**
- * Node reads the reason phrase as Latin-1; PVE writes its messages (the only error text before 8.3)
- * as UTF-8 bytes, so "Gerät" would arrive as "GerÃ¤t". Decode as UTF-8 when the bytes are valid UTF-8.
- */
-function reasonPhrase(latin1: string): string {
-  if (!/[\x80-\xff]/.test(latin1)) return latin1;
-  const utf8 = Buffer.from(latin1, 'latin1').toString('utf8');
-  return utf8.includes('\uFFFD') ? latin1 : utf8;
+    const headers: Record<string, string> = { 'accept-encoding': 'gzip', ...req.headers };
+    try {
+      dispatcher.dispatch(
+        {
+          path: req.path,
+          method: req.method as Dispatcher.HttpMethod,
+          headers,
+          body: req.body,
+          headersTimeout: opts.timeoutMs,
+          bodyTimeout: opts.timeoutMs,
+        },
+        handler,
+      );
+    } catch (err) {
+      finish(err as Error);
+    }
+  });
 }

@@ -14,6 +14,14 @@ import { ProxmoxError, ProxmoxHttpError, ProxmoxNetworkError } from './errors.js
  *   rejects); a second try 100 ms later meets the same, and a node that is down should fail fast with
  *   the "is pveproxy running?" advice rather than after a backoff;
  * - a call the caller cancelled.
+ *
+ * Ours rather than undici's RetryHandler / retry interceptor (checked in undici 7.30): it resumes a
+ * body cut off mid-answer with a `Range` request and fails when the server answers 200 instead of 206,
+ * as PVE does, where we must send the whole GET again; with its default throwOnError a status that
+ * stays transient ends as RequestRetryError, losing PVE's reason phrase and body; and the rules that
+ * matter here (the call's one deadline, cancellation, jitter, the log line and the attempt count the
+ * audit log reports) would all live in its `retry` callback anyway. Kept above the pool, each attempt
+ * is a fresh dispatch that undici queues and bounds like any other request.
  */
 
 /** 502/503: a proxy or pveproxy briefly unavailable; 595/596: pveproxy could not reach the target node. */

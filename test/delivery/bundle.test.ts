@@ -6,8 +6,9 @@ import { assertBuilt, repoRoot } from '../helpers/cli.js';
 /**
  * Start-up cost is mostly parsing code, so what stdio start-up loads is a property of the build worth
  * pinning: the files dist/cli.js imports statically (transitively) must not contain the code that is
- * loaded lazily (the cluster connection pool, cosmiconfig + YAML, the HTTP transport, the simulator)
- * or that is left out entirely (undici, the SDK's Ajv validator, zod's non-English locales).
+ * loaded lazily (the cluster connection pool with undici, cosmiconfig + YAML, the HTTP transport, the
+ * simulator) or that is left out entirely (undici's index with fetch and WebSocket, the SDK's Ajv
+ * validator, zod's non-English locales).
  */
 const dist = path.join(repoRoot, 'dist');
 const source = (file: string) => readFileSync(path.join(dist, file), 'utf8');
@@ -42,6 +43,7 @@ describe('what stdio start-up loads', () => {
   it.each([
     ['the connection pool (first Proxmox request)', /src\/proxmox\/cluster-agent\.ts/],
     ['the HTTPS request code (first Proxmox request)', /src\/proxmox\/http-request\.ts/],
+    ['undici (first Proxmox request, or the warm-up after initialized)', /node_modules\/undici\//],
     ['cosmiconfig (only when a config file exists)', /node_modules\/cosmiconfig\//],
     ['js-yaml', /node_modules\/js-yaml\//],
     ['the simulator (demo only)', /src\/simulator\//],
@@ -54,10 +56,12 @@ describe('what stdio start-up loads', () => {
     expect(startupCode).not.toMatch(/from "(node:)?(https|tls|crypto)"/);
   });
 
-  it('carries no undici, no Ajv and no zod locale but English, anywhere in the bundle', () => {
+  it("carries only undici's pool (not its index: fetch, WebSocket, caches), no Ajv, and no zod locale but English", () => {
     const everything = readdirSync(dist).map(source).join('\n');
-    // The client runs on node:https (src/proxmox/cluster-agent.ts says why).
-    expect(everything).not.toMatch(/node_modules\/undici\//);
+    // The client imports undici's Pool module alone (src/proxmox/cluster-agent.ts says why).
+    expect(everything).toMatch(/node_modules\/undici\/lib\/dispatcher\/pool\.js/);
+    expect(everything).not.toMatch(/node_modules\/undici\/index\.js/);
+    expect(everything).not.toMatch(/node_modules\/undici\/lib\/(web\/websocket|cache|mock)\//);
     expect(everything).not.toMatch(/node_modules\/ajv\//);
     const locales = [...everything.matchAll(/node_modules\/zod\/v4\/locales\/([\w-]+)\.js/g)].map(
       (m) => m[1],
@@ -71,6 +75,7 @@ describe('what stdio start-up loads', () => {
       .map(source)
       .join('\n');
     expect(lazy).toMatch(/src\/proxmox\/cluster-agent\.ts/);
+    expect(lazy).toMatch(/node_modules\/undici\/lib\/dispatcher\/pool\.js/);
     expect(lazy).toMatch(/node_modules\/cosmiconfig\//);
   });
 });

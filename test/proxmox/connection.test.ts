@@ -1,15 +1,20 @@
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { ProxmoxClient } from '../../src/proxmox/client.js';
 import { ProxmoxError } from '../../src/proxmox/errors.js';
+import { createSelfSignedCertificate } from '../../src/simulator/certificate.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { clusterConfigFor } from '../helpers/harness.js';
 
 /**
- * The connection layer under the client (src/proxmox/cluster-agent.ts, http-request.ts): servers that
- * accept a connection and then misbehave below HTTP, and connection reuse.
+ * The connection layer under the client (src/proxmox/cluster-agent.ts, http-request.ts, on undici's
+ * pool): servers that accept a connection and then misbehave below HTTP, connection reuse, the bound
+ * on connections per cluster, requests given up while waiting for a connection, and no TLS session
+ * resumption.
  */
 const logger = createLogger({ level: 'error', write: () => {} });
 
@@ -109,5 +114,82 @@ describe('connection reuse', () => {
     await Promise.all(Array.from({ length: 40 }, () => client.request('GET', '/nodes')));
     expect(sim.tlsConnections - before).toBeLessThanOrEqual(8);
     await client.close();
+  });
+});
+
+describe('what the pool does for the client', () => {
+  const cert = createSelfSignedCertificate();
+  let server: https.Server;
+  let port: number;
+  /** Whether each TLS connection the server accepted resumed an earlier session. */
+  const handshakes: boolean[] = [];
+  let received: string[] = [];
+  let handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_q, r) => r.end('{"data":1}');
+  beforeAll(async () => {
+    server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
+      received.push(req.url ?? '');
+      handler(req, res);
+    });
+    server.on('secureConnection', (s: TLSSocket) => handshakes.push(s.isSessionReused()));
+    port = await listen(server);
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+  const client = () =>
+    new ProxmoxClient(
+      {
+        name: 'bare',
+        origin: `https://127.0.0.1:${port}`,
+        host: '127.0.0.1',
+        port,
+        user: 'root@pam',
+        tokenId: 'mcp',
+        tokenSecret: 'secret',
+        tls: { mode: 'fingerprint', fingerprint: cert.fingerprint },
+        readOnly: false,
+        timeoutMs: 2_000,
+      },
+      { logger },
+    );
+
+  it('never resumes a TLS session: every new connection shows its certificate', async () => {
+    // Each answer closes its connection, so each request needs a new one from the same pool.
+    handler = (_q, res) => {
+      res.setHeader('Connection', 'close');
+      res.end('{"data":1}');
+    };
+    const c = client();
+    const before = handshakes.length;
+    for (let i = 0; i < 3; i++) await c.request('GET', '/version');
+    const made = handshakes.slice(before);
+    expect(made).toHaveLength(3);
+    expect(made).toEqual([false, false, false]);
+    await c.close();
+  });
+
+  it('a request given up while all connections are busy never reaches the server', async () => {
+    const held: http.ServerResponse[] = [];
+    handler = (req, res) => (req.url?.includes('slow') ? held.push(res) : res.end('{"data":1}'));
+    received = [];
+    const c = client();
+    const before = handshakes.length;
+    const slow = Array.from({ length: 8 }, (_, i) => c.request('GET', `/slow/${i}`));
+    while (held.length < 8) await new Promise((r) => setTimeout(r, 10));
+    const waited = await c.request('GET', '/queued', {}, { timeoutMs: 100 }).catch((e: unknown) => e);
+    expect(waited).toBeInstanceOf(ProxmoxError);
+    expect((waited as ProxmoxError).code).toBe('TIMEOUT');
+    // The bound: 8 connections for 9 requests.
+    expect(handshakes.length - before).toBe(8);
+    for (const res of held) res.end('{"data":1}');
+    await Promise.all(slow);
+    await c.request('GET', '/after');
+    expect(received.filter((u) => u.includes('queued'))).toEqual([]);
+    expect(received.filter((u) => u.includes('after'))).toHaveLength(1);
+    // undici drops the given-up request when a connection frees up, by closing that connection before
+    // writing: at most one more handshake, never a request.
+    expect(handshakes.length - before).toBeLessThanOrEqual(9);
+    await c.close();
   });
 });

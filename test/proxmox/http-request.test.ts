@@ -2,28 +2,45 @@ import https from 'node:https';
 import type net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterAgent } from '../../src/proxmox/cluster-agent.js';
+import { createClusterPool, type ClusterPool } from '../../src/proxmox/cluster-agent.js';
 import { sendRequest } from '../../src/proxmox/http-request.js';
 import { RequestAborted, RequestTimedOut } from '../../src/proxmox/request-errors.js';
 import { ResponseTooLargeError } from '../../src/proxmox/response-too-large.js';
 import { createSelfSignedCertificate } from '../../src/simulator/certificate.js';
 
 /**
- * sendRequest() on its own, against a bare HTTPS server whose answers each test picks: reason
- * phrases, gzip (and gzip that lies), size caps, deadlines and cancellation, connection reuse.
+ * sendRequest() on its own, on a cluster pool (undici), against a bare HTTPS server whose answers each
+ * test picks: reason phrases, gzip (and gzip that lies), size caps, deadlines and cancellation,
+ * connection reuse, redirects.
  */
 type Handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
 let handler: Handler = (_req, res) => res.end('{}');
 let server: https.Server;
 let port: number;
 let connections = 0;
-const agent = new ClusterAgent({ mode: 'insecure' }, 5_000);
-const send = (opts: { timeoutMs?: number; maxBytes?: number; signal?: AbortSignal } = {}) =>
-  sendRequest(
-    agent,
-    { host: '127.0.0.1', port, path: '/api2/json/x', method: 'GET', headers: {} },
-    { timeoutMs: opts.timeoutMs ?? 2_000, maxBytes: opts.maxBytes ?? 1024 * 1024, signal: opts.signal },
+/** One pool per size cap (undici's maxResponseSize is a pool setting), made on first use. */
+const pools = new Map<number, ClusterPool>();
+const poolFor = (maxBytes: number) => {
+  let pool = pools.get(maxBytes);
+  if (!pool) {
+    pool = createClusterPool({
+      origin: `https://127.0.0.1:${port}`,
+      tls: { mode: 'insecure' },
+      connectTimeoutMs: 5_000,
+      maxResponseBytes: maxBytes,
+    });
+    pools.set(maxBytes, pool);
+  }
+  return pool;
+};
+const send = (opts: { timeoutMs?: number; maxBytes?: number; signal?: AbortSignal } = {}) => {
+  const maxBytes = opts.maxBytes ?? 1024 * 1024;
+  return sendRequest(
+    poolFor(maxBytes).dispatcher,
+    { path: '/api2/json/x', method: 'GET', headers: {} },
+    { timeoutMs: opts.timeoutMs ?? 2_000, maxBytes, signal: opts.signal },
   );
+};
 
 beforeAll(async () => {
   const cert = createSelfSignedCertificate();
@@ -33,7 +50,7 @@ beforeAll(async () => {
   port = (server.address() as net.AddressInfo).port;
 });
 afterAll(async () => {
-  agent.destroy();
+  for (const p of pools.values()) await p.close();
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
 });
@@ -108,6 +125,21 @@ describe('sendRequest', () => {
     expect(seen).toBe(before);
   });
 
+  it('does not follow a redirect: the 3xx itself is the answer', async () => {
+    let followed = 0;
+    handler = (req, res) => {
+      if (req.url === '/elsewhere') {
+        followed++;
+        return res.end('{"data":"elsewhere"}');
+      }
+      res.statusCode = 302;
+      res.setHeader('Location', '/elsewhere');
+      res.end();
+    };
+    await expect(send()).resolves.toMatchObject({ status: 302 });
+    expect(followed).toBe(0);
+  });
+
   it('reuses one connection for sequential requests', async () => {
     handler = (_req, res) => res.end('{"data":1}');
     await send();
@@ -118,18 +150,22 @@ describe('sendRequest', () => {
 });
 
 describe('reason phrases', () => {
-  it('decodes a UTF-8 reason phrase (PVE writes its messages in UTF-8), keeps Latin-1 that is not', async () => {
+  it('decodes a UTF-8 reason phrase (PVE writes its messages in UTF-8)', async () => {
     handler = (_req, res) => {
       res.statusCode = 500;
+      // Node's server writes the status line as Latin-1: these are the UTF-8 bytes of the message.
       res.statusMessage = Buffer.from('Fehler: Gerät belegt', 'utf8').toString('latin1');
       res.end();
     };
     expect((await send()).statusText).toBe('Fehler: Gerät belegt');
+  });
+
+  it('a reason phrase that is not UTF-8 still arrives, its odd bytes replaced (undici decodes UTF-8)', async () => {
     handler = (_req, res) => {
       res.statusCode = 500;
       res.statusMessage = 'caf\xe9 ferm\xe9';
       res.end();
     };
-    expect((await send()).statusText).toBe('caf\xe9 ferm\xe9');
+    expect((await send()).statusText).toBe('caf\uFFFD ferm\uFFFD');
   });
 });
