@@ -149,7 +149,7 @@ export function explainFile(a: ResolvedAnswers): string[] {
       : `token_secret_file  ${a.secret.path}: the file holding the secret (one line)`;
   return [
     `The file defines cluster "${a.name}" (the default, used when a tool names no cluster):`,
-    `  url           ${a.url}: any node of the cluster; the API listens on 8006`,
+    `  url           ${a.url}: any node of the cluster; ${a.port === 8006 ? "the API's standard port 8006" : `port ${a.port} (PVE itself listens on 8006: a proxy or port forward?)`}`,
     `  user/token_id the API token ${a.user}!${a.tokenId}`,
     `  ${secret}`,
     `  ${tls.replace(/\n/g, '\n  ')}`,

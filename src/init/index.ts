@@ -81,9 +81,13 @@ async function fetchTls(
     hs = await tlsHandshake({ host: a.host, port: a.port }, FETCH_TIMEOUT_MS, () => undefined);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
+    const problem = `cannot read the certificate of ${a.url}: ${e.code ?? ''} ${e.message}`
+      .replace(/\s+/g, ' ')
+      .trim();
+    // On a terminal every answer so far is kept: the file can be written without a pin.
+    if (prompter && (await keepWithoutPin(prompter, problem))) return { kind: 'verify' };
     throw new InitError(
-      `cannot read the certificate of ${a.url}: ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' ').trim() +
-        '. Check the URL, or give --fingerprint (PVE GUI → Node → System → Certificates) instead.',
+      `${problem}. Check the URL, or give --fingerprint (PVE GUI → Node → System → Certificates) instead.`,
     );
   }
   const cert = hs.certificate;
@@ -115,4 +119,15 @@ async function fetchTls(
   return (await prompter.confirm('Turn TLS verification off instead (not recommended)?', false))
     ? { kind: 'insecure' }
     : { kind: 'verify' };
+}
+
+/** The fingerprint could not be read: offer to write the file with verification on, and say how to pin. */
+async function keepWithoutPin(prompter: Prompter, problem: string): Promise<boolean> {
+  prompter.say(
+    `${problem}.\n` +
+      "  The file can still be written without a pinned certificate: it is then verified with this system's\n" +
+      '  CAs. To pin it later, run `proxmox-mcp check` once the node is reachable and add the\n' +
+      '  "fingerprint" line it prints (or PVE GUI → Node → System → Certificates).\n',
+  );
+  return prompter.confirm('Write the file without a pinned fingerprint?', true);
 }

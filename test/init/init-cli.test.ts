@@ -192,6 +192,21 @@ describe('proxmox-mcp init, without a terminal (flags only)', () => {
     expect(check.stdout).toMatch(/=> lab is usable/);
   });
 
+  it('explains a port other than 8006 instead of claiming the API listens on 8006 (issue 13)', async () => {
+    const r = await runCli(['init', '--stdout', '--yes', '--url', 'pve1.example.com:8443'], {
+      env: homeEnv(tmp()),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('https://pve1.example.com:8443: any node of the cluster; port 8443');
+    expect(r.stderr).not.toContain('the API listens on 8006');
+    const std = await runCli(['init', '--stdout', '--yes', '--url', 'pve1.example.com'], {
+      env: homeEnv(tmp()),
+    });
+    expect(std.stderr).toContain(
+      "https://pve1.example.com:8006: any node of the cluster; the API's standard port 8006",
+    );
+  });
+
   it('--fetch-fingerprint against a closed port: exit 1 with what to do instead', async () => {
     const r = await runCli(['init', '--stdout', '--url', '127.0.0.1:1', '--fetch-fingerprint'], {
       env: homeEnv(tmp()),
@@ -263,6 +278,28 @@ describe.skipIf(!hasScript)('proxmox-mcp init on a terminal (pseudo-TTY through 
       read_only: false,
     });
     expect(modeOf(file)).toBe('600');
+  });
+
+  it('keeps every answer when the fingerprint cannot be read: writes the file unpinned and says how to pin (issue 13)', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'out.json');
+    const r = await runOnTerminal(
+      ['init', '-o', file],
+      ['127.0.0.1:1', 'lab', 'root@pam', '', '', 'LAB_SECRET', '', '', ''],
+      homeEnv(dir),
+    );
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/cannot read the certificate of https:\/\/127\.0\.0\.1:1: ECONNREFUSED/);
+    expect(r.output).toContain('Write the file without a pinned fingerprint? [Y/n]');
+    expect(r.output).toContain('"fingerprint" line it prints');
+    const cfg = JSON.parse(readFileSync(file, 'utf8')) as { clusters: { lab: Record<string, unknown> } };
+    expect(cfg.clusters.lab).toEqual({
+      url: 'https://127.0.0.1:1',
+      user: 'root@pam',
+      token_id: 'mcp',
+      token_secret: '${LAB_SECRET}',
+      read_only: true,
+    });
   });
 
   it('flags still win on a terminal, and --yes asks nothing', async () => {
