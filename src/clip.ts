@@ -1,7 +1,20 @@
+import { maskCutEdges, redactKnown } from './redact.js';
+
 /** Longest client-supplied text quoted back in an error: a 1 MB key name must not become a 1 MB answer. */
 export const MAX_QUOTED_CHARS = 300;
 
-/** At most `max` characters of `text`, saying how long it was when cut. */
+/**
+ * The first `max` characters of `text`, redacted before the cut (a secret cut in two would no longer
+ * be recognised) and with any long piece of a secret left at the cut masked (redact.ts).
+ */
+export function cutText(text: string, max: number): { text: string; cut: boolean; length: number } {
+  const clean = redactKnown(text);
+  if (clean.length <= max) return { text: clean, cut: false, length: clean.length };
+  return { text: maskCutEdges(clean.slice(0, max)), cut: true, length: clean.length };
+}
+
+/** At most `max` characters of `text`, saying how long it was when cut. Secrets never survive in part. */
 export function clip(text: string, max = MAX_QUOTED_CHARS): string {
-  return text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
+  const c = cutText(text, max);
+  return c.cut ? `${c.text}… (${c.length} chars)` : c.text;
 }

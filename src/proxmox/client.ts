@@ -1,4 +1,5 @@
 import type { ClusterPool } from './cluster-agent.js';
+import { randomBytes } from 'node:crypto';
 import type { ClusterConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import { resolveApiPath, InvalidApiPathError, type ApiPath } from './api-path.js';
@@ -9,6 +10,8 @@ import { httpErrorFrom, invalidBodyError, transportErrorFrom } from './error-map
 import { Deadline, withRetries } from './retry.js';
 import type { sendRequest } from './http-request.js';
 import { RequestAborted, RequestTimedOut } from './request-errors.js';
+import { flatParamsProblem } from './flat-params.js';
+import { MAX_ANSWER_DEPTH, nestsDeeperThan } from './answer-depth.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -31,7 +34,23 @@ export type ConfirmAnswer = { confirmed: true } | { confirmed: false; reason: st
 export interface RequestContext {
   /** Ask the person at the client; absent when the client cannot be asked (no elicitation). */
   confirm?: (question: ConfirmQuestion) => Promise<ConfirmAnswer>;
+  /**
+   * Why `confirm` is absent, for the guard to decide with the cluster's `confirmation` setting
+   * (src/safety/confirm-unavailable.ts). Neither this nor `confirm`: a `confirm` rule refuses.
+   */
+  confirmUnavailable?: ConfirmUnavailable;
   toolName?: string;
+}
+
+/**
+ * `no-elicitation`: the client said in `initialize` that it cannot be asked. `stateless`: this
+ * server never saw the client's capabilities and could not carry a question (--stateless HTTP, where
+ * each request gets a fresh server; also any server that was not initialized).
+ */
+export interface ConfirmUnavailable {
+  why: 'no-elicitation' | 'stateless';
+  /** The client's name from `initialize`, for the message. */
+  client?: string;
 }
 
 export interface RequestOptions {
@@ -56,7 +75,26 @@ export type RequestGuard = (req: GuardRequest) => void | Promise<void>;
 /** Sees every request's outcome (for the audit log). Must not throw. */
 export type RequestObserver = (event: RequestEvent) => void;
 
+/** A request that passed every guard and is about to leave. */
+export interface OutgoingRequest {
+  /** Shared with the outcome's RequestEvent, so the two audit records can be paired. */
+  id: string;
+  cluster: string;
+  method: HttpMethod;
+  path: string;
+  params: Params;
+  toolName?: string;
+}
+/**
+ * Runs after the guards and before the request leaves (the audit's "sent" record). Unlike an
+ * observer it may throw, and then the request is not sent: a record that cannot be written must not
+ * become an action nobody can trace.
+ */
+export type BeforeSend = (req: OutgoingRequest) => void;
+
 export interface RequestEvent {
+  /** The request's id (as in OutgoingRequest); absent for a refusal, which never got that far. */
+  id?: string;
   cluster: string;
   method: HttpMethod;
   path: string;
@@ -66,7 +104,8 @@ export interface RequestEvent {
   /** True when the request was refused locally (read-only, policy, not confirmed) and never sent. */
   refused?: boolean;
   status?: number;
-  error?: ProxmoxError;
+  /** A ProxmoxError, or whatever else was thrown while sending (a bug, an unexpected failure). */
+  error?: Error;
   data?: unknown;
   durationMs: number;
   /** Requests sent for this call: above 1 when a transient failure of a GET was retried (retry.ts). */
@@ -84,6 +123,7 @@ export interface ClientOptions {
   logger: Logger;
   guards?: RequestGuard[];
   observers?: RequestObserver[];
+  beforeSend?: BeforeSend[];
   userAgent?: string;
   maxResponseBytes?: number;
 }
@@ -108,6 +148,7 @@ export class ProxmoxClient {
   private readonly authHeader: string;
   readonly guards: RequestGuard[];
   readonly observers: RequestObserver[];
+  readonly beforeSend: BeforeSend[];
 
   constructor(
     cluster: ClusterConfig,
@@ -117,6 +158,7 @@ export class ProxmoxClient {
     this.authHeader = `PVEAPIToken=${cluster.user}!${cluster.tokenId}=${cluster.tokenSecret}`;
     this.guards = [...(opts.guards ?? [])];
     this.observers = [...(opts.observers ?? [])];
+    this.beforeSend = [...(opts.beforeSend ?? [])];
   }
 
   /**
@@ -168,6 +210,14 @@ export class ProxmoxClient {
     const toolName = context.toolName;
     let path = rawPath;
     try {
+      // First: nothing below (guards, the audit record, the encoder) has to walk a deep structure.
+      const notFlat = flatParamsProblem(params);
+      if (notFlat)
+        throw new ProxmoxRefusedError(
+          'REFUSED',
+          `refused ${method} ${rawPath}: ${notFlat}; nothing was sent`,
+          facts,
+        );
       let route: ApiPath;
       try {
         route = resolveApiPath(rawPath);
@@ -190,11 +240,15 @@ export class ProxmoxClient {
       throw err;
     }
 
+    const id = nextRequestId();
+    this.recordBeforeSend({ id, cluster: this.cluster.name, method, path, params, toolName }, facts);
+
     const started = Date.now();
     const attempts = { count: 0 };
     try {
       const res = await this.send<T>(method, path, params, opts, facts, attempts);
       this.notify({
+        id,
         method,
         path,
         params,
@@ -206,18 +260,42 @@ export class ProxmoxClient {
       });
       return res;
     } catch (err) {
-      const error = err instanceof ProxmoxError ? err : undefined;
+      // Whatever failed, the outcome is an error: a non-Proxmox throw is not "ok".
+      const error = err instanceof Error ? err : new Error(String(err));
       this.notify({
+        id,
         method,
         path,
         params,
         toolName,
-        status: error && 'status' in error ? (error.status as number) : undefined,
+        status: 'status' in error && typeof error.status === 'number' ? error.status : undefined,
         error,
         durationMs: Date.now() - started,
         attempts: attempts.count,
       });
       throw err;
+    }
+  }
+
+  /**
+   * The pre-send step: a throw stops the request (fail closed) and is recorded once as a refusal.
+   * A hook that throws something other than a refusal is a bug; it still stops the request.
+   */
+  private recordBeforeSend(req: OutgoingRequest, facts: RequestFacts): void {
+    try {
+      for (const hook of this.beforeSend) hook(req);
+    } catch (err) {
+      const refusal =
+        err instanceof ProxmoxRefusedError
+          ? err
+          : new ProxmoxRefusedError(
+              'REFUSED',
+              `refused ${req.method} ${req.path}: its audit record could not be made (${err instanceof Error ? err.message : String(err)}); nothing was sent`,
+              facts,
+            );
+      const { method, path, params, toolName } = req;
+      this.notify({ method, path, params, toolName, refused: true, error: refusal, durationMs: 0 });
+      throw refusal;
     }
   }
 
@@ -346,6 +424,21 @@ function parseEnvelope<T>(text: string, status: number, facts: RequestFacts): Ap
       facts,
     );
   }
+  if (nestsDeeperThan(json, MAX_ANSWER_DEPTH)) {
+    throw new ProxmoxError(
+      'INVALID_RESPONSE',
+      `${facts.method} ${facts.path} on ${facts.cluster}: the answer nests deeper than ${MAX_ANSWER_DEPTH} levels, which no Proxmox VE API answer does; it was not used. Is something other than Proxmox VE answering?`,
+      facts,
+    );
+  }
   const env = json as { data: T; total?: unknown };
   return { data: env.data, status, ...(typeof env.total === 'number' ? { total: env.total } : {}) };
+}
+
+/** Random per process, so ids from different runs appended to one audit file do not collide. */
+const RUN_ID = randomBytes(4).toString('hex');
+let requestSeq = 0;
+
+function nextRequestId(): string {
+  return `${RUN_ID}-${(++requestSeq).toString(36)}`;
 }

@@ -10,6 +10,8 @@ import {
 } from './errors.js';
 import { ResponseTooLargeError } from './response-too-large.js';
 import { TlsCheckError } from './tls.js';
+import { cutText } from '../clip.js';
+import { redactKnown } from '../redact.js';
 
 /** Classifies a non-2xx answer. PVE's text is in the reason phrase, and since 8.3 also in `message`. */
 export function httpErrorFrom(
@@ -24,17 +26,35 @@ export function httpErrorFrom(
   if (body) {
     try {
       const json = JSON.parse(body) as { message?: unknown; errors?: unknown };
-      if (typeof json.message === 'string' && json.message.trim()) message = json.message.trim();
+      if (typeof json.message === 'string' && json.message.trim()) message = redactKnown(json.message.trim());
       if (json.errors && typeof json.errors === 'object' && !Array.isArray(json.errors)) {
         errors = Object.fromEntries(
-          Object.entries(json.errors as Record<string, unknown>).map(([k, v]) => [k, String(v).trim()]),
+          Object.entries(json.errors as Record<string, unknown>).map(([k, v]) => [
+            redactKnown(k),
+            redactKnown(errorText(v)),
+          ]),
         );
       }
     } catch {
       // Not JSON: 595 and 401 have empty bodies, and some proxies answer HTML. The reason phrase stays.
     }
   }
-  return new ProxmoxHttpError(codeFor(status, api), facts, status, reason.trim(), message, errors);
+  // Redacted here, where the text enters, so whatever later quotes or cuts it holds no whole secret.
+  return new ProxmoxHttpError(
+    codeFor(status, api),
+    facts,
+    status,
+    redactKnown(reason.trim()),
+    message,
+    errors,
+  );
+}
+
+/** PVE's per-parameter errors are strings; anything else (a hostile deep structure) gets a label, not a walk. */
+function errorText(v: unknown): string {
+  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return Array.isArray(v) ? '[a list]' : v === null ? 'null' : '[an object]';
 }
 
 function codeFor(status: number, api: boolean): ProxmoxErrorCode {
@@ -123,11 +143,18 @@ export function transportErrorFrom(
  * server (a reverse proxy's login page, a wrong port); JSON-looking text that does not parse was cut
  * off or mangled on the way.
  */
+const PREVIEW = 80;
+/** More than any secret's longest form: a secret starting inside the preview is whole when redacted. */
+const HEAD_SLACK = 1024;
+
 export function invalidBodyError(text: string, status: number, facts: RequestFacts): ProxmoxError {
   const where = `${facts.method} ${facts.path} on cluster "${facts.cluster}"`;
-  const start = JSON.stringify(text.slice(0, 80));
+  // Quoted in part: redact, then cut (clip.ts), so a server echoing our Authorization header back
+  // cannot leave a piece of the secret at the cut. Only the head is redacted: the body may be 64 MiB.
+  const start = JSON.stringify(cutText(text.slice(0, PREVIEW + HEAD_SLACK), PREVIEW).text);
   if (/^\s*</.test(text)) {
-    const title = /<title[^>]*>([^<]{0,80})/i.exec(text)?.[1]?.trim();
+    const raw = /<title[^>]*>([^<]{0,1024})/i.exec(text)?.[1];
+    const title = raw === undefined ? undefined : cutText(raw, PREVIEW).text.trim();
     return new ProxmoxError(
       'INVALID_RESPONSE',
       `${where}: the server answered ${status} with an HTML page${title ? ` ("${title}")` : ''}, not with JSON, so this URL does not reach the Proxmox VE API directly. It probably points at a reverse proxy, a login portal or another web server: check clusters.${facts.cluster}.url (the API listens on https://<node>:8006).`,

@@ -1,7 +1,11 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ErrorCode, McpError, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { ConfirmAnswer, ConfirmQuestion, RequestContext } from '../proxmox/client.js';
+import { clip } from '../clip.js';
 import { redactParams } from './redact-params.js';
+
+/** How much of the parameters a question quotes: enough to judge, bounded for a person to read. */
+const MAX_SHOWN_PARAMS = 2000;
 
 /** How long a person has to answer before the request is dropped. Bounded: a tool call must end. */
 export const DEFAULT_CONFIRM_TIMEOUT_MS = 120_000;
@@ -62,13 +66,15 @@ export function elicitationConfirm(
 
 /** Names everything the person needs to judge: cluster, method, path, parameters, and why they are asked. */
 function questionText(q: ConfirmQuestion): string {
-  const params = redactParams(q.params);
+  // Secret values masked by name and endpoint; the rest redacted and then cut (clip.ts), so a long
+  // value neither floods the question nor leaves a piece of a known secret at the cut.
+  const params = redactParams(q.params, q.path);
   return [
     `The assistant wants to send this request to Proxmox VE${q.toolName ? ` (tool ${q.toolName})` : ''}:`,
     ``,
     `  cluster:    ${q.cluster}`,
     `  request:    ${q.method} ${q.path}`,
-    `  parameters: ${Object.keys(params).length ? JSON.stringify(params) : 'none'}`,
+    `  parameters: ${Object.keys(params).length ? clip(JSON.stringify(params), MAX_SHOWN_PARAMS) : 'none'}`,
     ``,
     `proxmox-mcp asks because it matches the confirmation rule "${q.rule}" (${q.ruleSource}).`,
     'Nothing is sent unless you confirm.',

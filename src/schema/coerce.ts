@@ -1,3 +1,5 @@
+import { cutText } from '../clip.js';
+import { nestsDeeperThan } from '../proxmox/answer-depth.js';
 import { isInteger, isNumber } from './check-prop.js';
 import { parseBoolean, toPropertyString } from './property-string.js';
 import type { PropertySchema } from './types.js';
@@ -14,9 +16,13 @@ export interface Coerced {
   note?: string;
 }
 
+/** A value quoted in a note or error: bounded in depth (never walks a deep structure) and in length. */
 export function show(value: unknown): string {
+  if (nestsDeeperThan(value, 2)) return Array.isArray(value) ? '[a nested list]' : '[a nested object]';
   const s = typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
-  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+  // Redacted before the cut (clip.ts): a cut never keeps a piece of a known secret.
+  const c = cutText(s, 57);
+  return c.cut ? `${c.text}…` : c.text;
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

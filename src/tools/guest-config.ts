@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clip } from '../clip.js';
 
 /**
  * A guest's configuration boiled down to what people ask about: CPU, memory, OS, disks, NICs, tags.
@@ -127,11 +128,8 @@ export function summarizeConfig(type: 'qemu' | 'lxc', config: Record<string, unk
     unprivileged: truthy(config.unprivileged),
     template: truthy(config.template),
     tags: tags.length ? tags : undefined,
-    description: description
-      ? description.length > DESCRIPTION_MAX
-        ? `${description.slice(0, DESCRIPTION_MAX)}…`
-        : description
-      : undefined,
+    // Redacted before the cut (clip.ts): a cut never keeps a piece of a known secret.
+    description: description ? clip(description, DESCRIPTION_MAX) : undefined,
     disks,
     nets,
   };

@@ -10,6 +10,8 @@ import { describeError } from './error-result.js';
 import { writeMayHaveRun } from './uncertain-write.js';
 import { waitField } from './fields.js';
 import { normalizeApiPath } from '../proxmox/api-path.js';
+import { flatArgumentProblem } from '../proxmox/flat-params.js';
+import { cutText } from '../clip.js';
 import { preflight } from './api-preflight.js';
 import { shapeList } from './shape-list.js';
 import { defineTool, type ToolDefinition } from './types.js';
@@ -64,6 +66,13 @@ function build(readOnly: boolean): ToolDefinition {
         ),
       data: z
         .record(z.string(), z.unknown())
+        // PVE takes flat values: a deep structure is refused here, before anything walks it.
+        .superRefine((data, ctx) => {
+          for (const [name, value] of Object.entries(data)) {
+            const problem = flatArgumentProblem(name, value);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [name] });
+          }
+        })
         .optional()
         .describe('Parameters as a flat object, e.g. {"snapname":"before-upgrade","vmstate":1}'),
       fields: z
@@ -178,7 +187,8 @@ function renderData(data: unknown): { json: string; cutNote?: string } {
   const json = JSON.stringify(data, null, Array.isArray(data) && data.length > 20 ? undefined : 1) ?? 'null';
   if (json.length <= RAW_TEXT_BUDGET) return { json };
   return {
-    json: json.slice(0, RAW_TEXT_BUDGET),
+    // Redacted before the cut (clip.ts): a cut through a known secret must not keep a piece of it.
+    json: cutText(json, RAW_TEXT_BUDGET).text,
     cutNote: `[cut at ${RAW_TEXT_BUDGET} of ${json.length} characters; narrow the request: fields and limit for lists, the endpoint's own filters (e.g. type, node), or a more specific path]`,
   };
 }
