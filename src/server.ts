@@ -6,6 +6,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ClusterRegistry } from './clusters/registry.js';
+import { warmUpDefaultCluster } from './clusters/warm-up.js';
 import type { Logger } from './logger.js';
 import { FlatSchemaValidator } from './safety/elicitation-validator.js';
 import { allTools } from './tools/index.js';
@@ -27,6 +28,12 @@ export interface ServerDeps {
   tools?: ToolDefinition[];
   /** How long a person has to answer a confirmation request (default 120 s; tests shorten it). */
   confirmTimeoutMs?: number;
+  /**
+   * After `initialized`, connect to the default cluster and load its schema in the background, so the
+   * first call is fast (clusters/warm-up.ts). The stdio command sets it; tests leave it off, so their
+   * request counts see only what they asked for.
+   */
+  warmUp?: boolean;
 }
 
 /**
@@ -54,6 +61,8 @@ export function createServer(deps: ServerDeps): Server {
 
   // Confirmation rules can only ask a person through clients that support elicitation; say so once.
   server.oninitialized = () => {
+    // After this handler and the SDK's own work: nothing of the warm-up delays the session.
+    if (deps.warmUp) setImmediate(() => void warmUpDefaultCluster(deps.registry, deps.logger));
     const client = server.getClientVersion()?.name ?? 'the client';
     if (!server.getClientCapabilities()?.elicitation?.form && !deps.registry.allReadOnly) {
       deps.logger.info(

@@ -21,6 +21,7 @@ export async function runStdioServer(
     logger: runtime.logger,
     redact: runtime.redactor.redact,
     enabledTools: tools,
+    warmUp: true,
   });
   runtime.logger.info(`serving ${runtime.registry.names.length} cluster(s) over stdio`, {
     config: loaded.source,
