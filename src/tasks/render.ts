@@ -26,13 +26,17 @@ export function renderTask(
   } else {
     head = `Task ${what} FAILED: ${r.exitstatus ?? 'no exit status'}${took}. The log below says why; fix the cause before retrying.`;
   }
+  // PVE answers a log with nothing in it yet as one line "no content": that is not a line to count.
   const lines = r.log.filter((l) => l.t !== 'no content');
-  const logHead =
-    r.log_total !== undefined && r.log_total > lines.length
+  const logHead = !lines.length
+    ? r.log_error
+      ? `The task log could not be read (${r.log_error}).`
+      : r.status === 'running'
+        ? 'Nothing logged yet.'
+        : 'The task log is empty.'
+    : r.log_total !== undefined && r.log_total > lines.length
       ? `Last ${lines.length} of ${r.log_total} log lines:`
-      : lines.length
-        ? 'Log:'
-        : 'The task log is empty.';
+      : 'Log:';
   return [`${head}\nUPID: ${r.upid}`, logHead, ...lines.map((l) => `  ${l.n}: ${l.t}`)].join('\n');
 }
 

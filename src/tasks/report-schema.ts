@@ -15,6 +15,7 @@ export const taskReportSchema = z.object({
   duration_s: z.number().optional(),
   log: z.array(z.object({ n: z.number(), t: z.string() })),
   log_total: z.number().optional(),
+  log_error: z.string().optional(),
   waited_s: z.number().optional(),
   timed_out: z.boolean().optional(),
 });

@@ -1,0 +1,76 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, textOf, type Harness } from '../helpers/harness.js';
+
+interface TaskResult {
+  task: { status: string; starttime: number; endtime?: number; duration_s?: number; log: unknown[] };
+}
+
+describe('task reports say only what PVE said', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ clusters: [{ name: 'demo', sim: { taskDurationMs: 50 } }] });
+  });
+  afterEach(() => h.sims.demo!.faults.clear());
+  afterAll(async () => h?.close());
+
+  it('a finished task without an end time in the task list has no duration, not "time since start"', async () => {
+    const start = await h.call('guest_action', { vmid: 102, action: 'start', wait: 0 });
+    const upid = (start.structuredContent as { upid: string }).upid;
+    // The task ends within 50 ms; we look 1.5 s later, when the task list cannot be read.
+    await new Promise((r) => setTimeout(r, 1500));
+    h.sims.demo!.faults.add({ kind: 'status', status: 500, match: /^GET \/nodes\/pve2\/tasks$/ });
+    const r = await h.call('get_task', { upid, wait_seconds: 5 });
+    const s = r.structuredContent as unknown as TaskResult;
+    expect(s.task.status).toBe('stopped');
+    expect(s.task.endtime).toBeUndefined();
+    expect(s.task.duration_s).toBeUndefined();
+    expect(textOf(r)).not.toMatch(/took/);
+  });
+
+  it('an unknown UPID does not get the booleans hint', async () => {
+    const r = await h.call('get_task', {
+      upid: 'UPID:pve1:00001234:00ABCDEF:67A0B1C2:qmstart:100:root@pam!mcp:',
+    });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).not.toMatch(/booleans/);
+  });
+
+  it('400s mention 0/1 only when a boolean was involved', async () => {
+    h.sims.demo!.setGarbage('/pve-docs'); // no pre-flight: PVE's own 400s
+    try {
+      const notBool = await h.call('proxmox_api_call', {
+        method: 'POST',
+        path: '/nodes/pve1/qemu/100/snapshot',
+        data: { description: 'x' },
+      });
+      expect(textOf(notBool)).toMatch(/snapname: property is missing/);
+      expect(textOf(notBool)).not.toMatch(/booleans/);
+      const bool = await h.call('proxmox_api_call', {
+        method: 'POST',
+        path: '/nodes/pve1/qemu/100/snapshot',
+        data: { snapname: 'b1', vmstate: 'yes' },
+      });
+      expect(textOf(bool)).toMatch(/vmstate: type check \('boolean'\) failed/);
+      expect(textOf(bool)).toMatch(/booleans are 0\/1/);
+    } finally {
+      h.sims.demo!.setGarbage(null);
+    }
+  });
+});
+
+describe('a running task', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ clusters: [{ name: 'demo', sim: { taskDurationMs: 3000 } }] });
+  });
+  afterAll(async () => h?.close());
+
+  it('with nothing logged yet says so, not "Last 0 of 1 log lines:"', async () => {
+    const start = await h.call('guest_action', { vmid: 102, action: 'start', wait: 0 });
+    const upid = (start.structuredContent as { upid: string }).upid;
+    const r = await h.call('get_task', { upid });
+    const text = textOf(r);
+    expect(text).toMatch(/is still running/);
+    expect(text).not.toMatch(/Last 0 of/);
+  });
+});
