@@ -1,3 +1,4 @@
+import { resolveApiPath } from '../proxmox/api-path.js';
 import { closestTemplates } from './path-similarity.js';
 import { HTTP_METHODS, type ApiMethodInfo, type ApiTreeNode, type HttpMethod } from './types.js';
 
@@ -43,6 +44,19 @@ function decodeSegment(segment: string): string {
 }
 
 /**
+ * The segments a concrete path is looked up by: those PVE routes on (proxmox/api-path.ts), so a volume
+ * id written with plain or escaped slashes binds `{volume}` whole. A path the client would refuse
+ * anyway (e.g. with "?") is still looked up by its plain split, for describe and "did you mean".
+ */
+function lookupSegments(path: string): string[] {
+  try {
+    return [...resolveApiPath(path).segments];
+  } catch {
+    return splitPath(path).map(decodeSegment);
+  }
+}
+
+/**
  * Every path and method of one PVE API schema, indexed for lookup. Built once per cluster and
  * version; read-only afterwards.
  */
@@ -82,9 +96,12 @@ export class ApiIndex {
     this.methodCount = endpoints.length;
   }
 
-  /** Resolves a concrete path (or a template, or a mix) to its schema path. Literal segments win. */
+  /**
+   * Resolves a concrete path (or a template, or a mix) to its schema path. Literal segments win. Adds
+   * precision (names, types) only: policies never depend on it.
+   */
   match(path: string): PathMatch | undefined {
-    const segments = splitPath(path);
+    const segments = lookupSegments(path);
     const walk = (node: TrieNode, i: number): PathMatch | undefined => {
       if (i === segments.length) {
         return node.template ? { template: node.template, pathParams: {}, unbound: [] } : undefined;
@@ -98,7 +115,7 @@ export class ApiIndex {
       if (!rest) return undefined;
       const name = node.variable.name;
       if (isVariable(segment)) rest.unbound.unshift(name);
-      else rest.pathParams = { [name]: decodeSegment(segment), ...rest.pathParams };
+      else rest.pathParams = { [name]: segment, ...rest.pathParams };
       return rest;
     };
     return walk(this.root, 0);
@@ -139,7 +156,7 @@ export class ApiIndex {
   /** Paths that look most like `path`, for "did you mean" answers to a 501. */
   closestPaths(path: string, n = 5): string[] {
     const withMethods = this.templates.filter((t) => this.methodsOf(t).length > 0);
-    return closestTemplates(splitPath(path), withMethods, n);
+    return closestTemplates(lookupSegments(path), withMethods, n);
   }
 
   private insert(template: string): void {

@@ -39,6 +39,25 @@ export interface RouteMatch {
   pathParams: Record<string, string>;
 }
 
+/**
+ * Subclasses PVE mounts with fragmentDelimiter '' (pve-common RESTHandler map_path_to_methods): below
+ * them ALL remaining fragments are joined with '/' into one, so a volume id such as local:iso/x.iso
+ * reaches `{volume}` whether its slash came plain, escaped or doubled. PVE has this one mount.
+ */
+const WHOLE_REST_MOUNTS: readonly string[] = ['/nodes/{node}/storage/{storage}/content'];
+
+/** The fragments a route is chosen by, as find_handler + map_path_to_methods see them. */
+export function routingFragments(path: string): string[] {
+  const parts = splitPath(path);
+  for (const mount of WHOLE_REST_MOUNTS) {
+    const levels = splitPath(mount);
+    if (parts.length <= levels.length + 1) continue;
+    if (levels.every((level, i) => level.startsWith('{') || level === parts[i]))
+      return [...parts.slice(0, levels.length), parts.slice(levels.length).join('/')];
+  }
+  return parts;
+}
+
 export class Router {
   private readonly compiled: ReadonlyArray<{ route: RouteDef; segments: string[] }>;
 
@@ -48,7 +67,7 @@ export class Router {
 
   /** Literal segments win over {variables} at the first place two candidates differ. */
   match(method: string, path: string): RouteMatch | undefined {
-    const parts = splitPath(path);
+    const parts = routingFragments(path);
     let best: { match: RouteMatch; segments: string[] } | undefined;
     for (const { route, segments } of this.compiled) {
       if (route.method !== method || segments.length !== parts.length) continue;
