@@ -1,5 +1,4 @@
 import type { ClusterPool } from './cluster-agent.js';
-import { randomBytes } from 'node:crypto';
 import type { ClusterConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import { resolveApiPath, InvalidApiPathError, type ApiPath } from './api-path.js';
@@ -435,8 +434,13 @@ function parseEnvelope<T>(text: string, status: number, facts: RequestFacts): Ap
   return { data: env.data, status, ...(typeof env.total === 'number' ? { total: env.total } : {}) };
 }
 
-/** Random per process, so ids from different runs appended to one audit file do not collide. */
-const RUN_ID = randomBytes(4).toString('hex');
+/**
+ * Random per process, so ids from different runs appended to one audit file do not collide. Not a
+ * secret, so Math.random: node:crypto is not loaded at stdio start-up (test/delivery/bundle.test.ts).
+ */
+const RUN_ID = Math.floor(Math.random() * 2 ** 32)
+  .toString(16)
+  .padStart(8, '0');
 let requestSeq = 0;
 
 function nextRequestId(): string {
