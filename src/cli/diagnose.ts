@@ -1,6 +1,6 @@
 import { SecretRedactor } from '../redact.js';
 import type { InitFlags } from '../init/index.js';
-import { loadConfig } from '../config/load.js';
+import { loadForCheck } from './check-config.js';
 import os from 'node:os';
 import { env, readOnlySource, stderr, UsageError } from './shared.js';
 
@@ -17,7 +17,7 @@ export interface CheckCommandOptions {
 /** `check`: exit 0 when every checked cluster is usable, 1 when not; config errors stay 78. */
 export async function runCheck(opts: CheckCommandOptions): Promise<void> {
   const doctor = await import('../doctor/index.js');
-  const loaded = await loadConfig({
+  const { loaded, missingSecrets } = await loadForCheck({
     configFlag: opts.config,
     env,
     cwd: process.cwd(),
@@ -42,6 +42,7 @@ export async function runCheck(opts: CheckCommandOptions): Promise<void> {
     origin: doctor.configOrigin(loaded, env),
     clusters: opts.cluster,
     budgetMs: (opts.timeout ?? doctor.DEFAULT_BUDGET_MS / 1000) * 1000,
+    missingSecrets,
   });
   const color = !!process.stdout.isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
   // A server may echo the Authorization header back in an error; people paste this output into bug

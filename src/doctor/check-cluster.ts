@@ -21,6 +21,11 @@ export interface ClusterCheckOptions {
   budgetMs: number;
   userAgent: string;
   now?: Date;
+  /**
+   * The secret could not be read (why, and how to provide it): the network steps still run, which is
+   * when a new user needs them most, and the steps that send the token are skipped, saying so.
+   */
+  noSecret?: { reason: string; fix: string[] };
 }
 
 /** dns → tcp → tls → (token → privileges) ∥ schema; a failed step skips those that depend on it. */
@@ -51,7 +56,16 @@ export async function checkCluster(
     return report;
   };
   const skip = (ids: CheckId[], why: string) => {
-    for (const id of ids) report.checks.push({ id, status: 'skip', summary: `not tried: ${why}` });
+    for (const id of ids) {
+      // Without a secret, the token step says so whatever stopped the checks before it.
+      const noSecret = id === 'token' ? opts.noSecret : undefined;
+      report.checks.push({
+        id,
+        status: 'skip',
+        summary: `not tried: ${why}${noSecret ? `; and there is no token secret (${noSecret.reason})` : ''}`,
+        ...(noSecret ? { fix: noSecret.fix } : {}),
+      });
+    }
   };
   const outOfTime = `the time limit of ${formatMs(opts.budgetMs)} for this cluster was reached`;
 
@@ -81,6 +95,17 @@ export async function checkCluster(
       ['token', 'privileges', 'schema'],
       'the TLS check failed, so nothing was sent (the token never left)',
     );
+    return finish();
+  }
+
+  if (opts.noSecret) {
+    report.checks.push({
+      id: 'token',
+      status: 'skip',
+      summary: `not tried: no token secret (${opts.noSecret.reason})`,
+      fix: opts.noSecret.fix,
+    });
+    skip(['privileges', 'schema'], 'they need the token');
     return finish();
   }
 

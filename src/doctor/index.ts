@@ -17,6 +17,8 @@ export interface DoctorOptions {
   budgetMs?: number;
   /** For certificate expiry; tests pass a fixed date. */
   now?: Date;
+  /** Clusters whose secret could not be read: name → why and how to fix (the token step is skipped). */
+  missingSecrets?: Record<string, { reason: string; fix: string[] }>;
 }
 
 /** `proxmox-mcp check`: every selected cluster at once, each within its own time budget. */
@@ -30,6 +32,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
         budgetMs: opts.budgetMs ?? DEFAULT_BUDGET_MS,
         userAgent: `proxmox-mcp/${VERSION} (check)`,
         now: opts.now,
+        noSecret: opts.missingSecrets?.[c.name],
       }),
     ),
   );

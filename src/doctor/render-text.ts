@@ -28,11 +28,15 @@ export function renderReport(report: DoctorReport, opts: RenderOptions): string 
       ? paint('32', `${total === 1 ? 'The cluster is' : `All ${total} clusters are`} usable.`)
       : paint(
           '31',
-          `${usable} of ${total} cluster${total === 1 ? '' : 's'} usable: fix what is marked FAIL above.`,
+          `${usable} of ${total} cluster${total === 1 ? '' : 's'} usable: fix what is marked FAIL${report.clusters.some(skippedToken) ? ' (and give the token secret)' : ''} above.`,
         ),
   );
   return out.join('\n') + '\n';
 }
+
+/** The token step was skipped before anything was sent: no secret (see check-cluster.ts). */
+const skippedToken = (c: ClusterReport) =>
+  c.checks.some((x) => x.id === 'token' && x.status === 'skip' && /no token secret/.test(x.summary));
 
 export function describeOrigin(origin: ConfigOrigin): string {
   if (origin.kind === 'environment') {

@@ -257,9 +257,12 @@ describe('proxmox-mcp check', () => {
     expect(bad.stderr).toContain('unknown cluster nope in --cluster; configured: good, gone, ro');
   });
 
-  it('configuration errors stay exit 78', async () => {
-    const r = await check([], { PROXMOX_URL: sim.url });
+  it('configuration errors stay exit 78 (a missing secret is not one for check: check-first-contact)', async () => {
+    const r = await check([], {
+      PROXMOX_URL: sim.url.replace('https:', 'http:'),
+      PROXMOX_TOKEN: 'a@pve!b=c',
+    });
     expect(r.code).toBe(78);
-    expect(r.stderr).toMatch(/configuration error: environment: PROXMOX_USER: is not set/);
+    expect(r.stderr).toMatch(/configuration error: environment: \S*: uses http:\/\//);
   });
 });
