@@ -4,10 +4,11 @@
  * the backstop behind not putting secrets into messages in the first place.
  *
  * Two rules make it hold when text is quoted in part:
- * - redact before cutting: a secret cut in two no longer matches, so callers cut redacted text
- *   (clip.ts does both in that order);
- * - at a cut, a run of 8 or more characters that is the start (or end) of a secret is masked too,
- *   so a quote that stops in the middle of a secret never keeps a long piece of it.
+ * - redact before cutting: a secret cut in two no longer matches whole, so callers cut redacted text
+ *   (clip.ts does both, in that order);
+ * - a run of 8 or more characters that starts or ends a secret is masked too, wherever it stands: so
+ *   a quote cut in the middle of a secret (by us, by PVE's reason phrase, or by a proxy) never keeps a
+ *   long piece of it.
  */
 
 /** Shorter pieces are too common to mask, and too short to help guessing a 36-character secret. */
@@ -48,6 +49,32 @@ export class SecretRedactor {
 function replaceForms(text: string, forms: readonly string[]): string {
   let out = text;
   for (const f of forms) if (out.includes(f)) out = out.split(f).join('***');
+  for (const f of forms) if (f.length > MIN_PIECE) out = maskPieces(out, f);
+  return out;
+}
+
+/** Replaces each run of MIN_PIECE+ characters of `text` that starts or ends `form` with "***". */
+function maskPieces(text: string, form: string): string {
+  let out = text;
+  const head = form.slice(0, MIN_PIECE);
+  for (let at = out.indexOf(head); at !== -1; at = out.indexOf(head, at + 3)) {
+    let n = MIN_PIECE;
+    while (n < form.length && out[at + n] === form[n]) n++;
+    out = `${out.slice(0, at)}***${out.slice(at + n)}`;
+  }
+  const tail = form.slice(-MIN_PIECE);
+  for (let at = out.indexOf(tail); at !== -1; at = out.indexOf(tail, at + 3)) {
+    let n = MIN_PIECE;
+    while (
+      n < form.length &&
+      at + MIN_PIECE - n - 1 >= 0 &&
+      out[at + MIN_PIECE - n - 1] === form[form.length - n - 1]
+    )
+      n++;
+    const begin = at + MIN_PIECE - n;
+    out = `${out.slice(0, begin)}***${out.slice(at + MIN_PIECE)}`;
+    at = begin;
+  }
   return out;
 }
 
@@ -65,36 +92,4 @@ function allForms(): string[] {
 /** `text` with every secret known to this process (in any of its forms) replaced by "***". */
 export function redactKnown(text: string): string {
   return everyKnown.size ? replaceForms(text, allForms()) : text;
-}
-
-/**
- * Masks what a cut left of a secret: a run of MIN_PIECE or more characters at the end of `kept`
- * (where it was cut) that starts a secret, or at its start that ends one. `kept` must already be
- * redacted (whole secrets replaced).
- */
-export function maskCutEdges(
-  kept: string,
-  edges: { end?: boolean; start?: boolean } = { end: true },
-): string {
-  if (!everyKnown.size) return kept;
-  let out = kept;
-  for (const f of allForms()) {
-    if (edges.end) {
-      for (let n = Math.min(f.length - 1, out.length); n >= MIN_PIECE; n--) {
-        if (out.endsWith(f.slice(0, n))) {
-          out = `${out.slice(0, out.length - n)}***`;
-          break;
-        }
-      }
-    }
-    if (edges.start) {
-      for (let n = Math.min(f.length - 1, out.length); n >= MIN_PIECE; n--) {
-        if (out.startsWith(f.slice(f.length - n))) {
-          out = `***${out.slice(n)}`;
-          break;
-        }
-      }
-    }
-  }
-  return out;
 }
