@@ -83,6 +83,14 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * pve-http-server's split_abs_uri on the once-unescaped path: /api2, then one or more slashes and a
+ * lower-case format ([1]; absent means "no such uri"), then the path the router gets ([2]).
+ */
+export function splitAbsUri(path: string): RegExpExecArray | null {
+  return /^\/api2(?:\/+([a-z][a-z0-9]+))?(\/.*)?$/s.exec(path);
+}
+
 export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -140,7 +148,7 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
     }
     record.body = text;
 
-    const api = /^\/api2(?:\/([^/]*))?(\/.*)?$/s.exec(path);
+    const api = splitAbsUri(path);
     if (o.controls.garbagePrefix !== null) {
       const rel = api?.[2] ?? '';
       if (path.startsWith(o.controls.garbagePrefix) || (api && rel.startsWith(o.controls.garbagePrefix))) {
