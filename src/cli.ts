@@ -41,7 +41,16 @@ function addServingOptions(cmd: Command): Command {
     )
     .addOption(
       new Option('--tools <names>', 'expose only these tools, comma-separated (env PROXMOX_MCP_TOOLS)'),
-    );
+    )
+    .addOption(confirmationOption());
+}
+
+/** What `confirm` rules do where the person cannot be asked (README, Safety). */
+function confirmationOption(): Option {
+  return new Option(
+    '--confirmation <mode>',
+    'confirm rules for clients without elicitation: client-approval (default) or strict (env PROXMOX_MCP_CONFIRMATION)',
+  );
 }
 
 export function buildProgram(): Command {
@@ -124,6 +133,7 @@ export function buildProgram(): Command {
       new Option('--timeout <seconds>', 'time limit per cluster (default 10)').argParser(parseSeconds),
     )
     .addOption(new Option('--read-only', 'judge privileges for read-only use (env PROXMOX_MCP_READ_ONLY=1)'))
+    .addOption(confirmationOption())
     .action((opts: CheckCommandOptions) => runCheck(opts));
 
   program

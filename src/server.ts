@@ -34,6 +34,8 @@ export interface ServerDeps {
    * request counts see only what they asked for.
    */
   warmUp?: boolean;
+  /** A per-request server of --stateless HTTP: it cannot ask the person (confirm-unavailable.ts). */
+  stateless?: boolean;
 }
 
 /**
@@ -59,14 +61,25 @@ export function createServer(deps: ServerDeps): Server {
   );
   answerMalformedRequestsAsInvalidParams(server);
 
-  // Confirmation rules can only ask a person through clients that support elicitation; say so once.
+  // Confirmation rules can only ask a person through clients that support elicitation; say once per
+  // session what happens instead (the `confirmation` setting). A stateless server's initialize says
+  // nothing about later requests: the start-up line covers that mode.
   server.oninitialized = () => {
     // After this handler and the SDK's own work: nothing of the warm-up delays the session.
     if (deps.warmUp) setImmediate(() => void warmUpDefaultCluster(deps.registry, deps.logger));
     const client = server.getClientVersion()?.name ?? 'the client';
-    if (!server.getClientCapabilities()?.elicitation?.form && !deps.registry.allReadOnly) {
+    if (!server.getClientCapabilities()?.elicitation?.form && !deps.registry.allReadOnly && !deps.stateless) {
+      const strict = deps.registry.all
+        .filter((h) => h.config.confirmation?.mode === 'strict')
+        .map((h) => h.name);
+      const what =
+        strict.length === 0
+          ? 'are sent without asking; the client\'s own approval of destructive tools is the check (confirmation "client-approval")'
+          : strict.length === deps.registry.all.length
+            ? 'are refused (confirmation "strict")'
+            : `are refused on ${strict.map((n) => `"${n}"`).join(', ')} (confirmation "strict") and sent without asking elsewhere, where the client's own approval of destructive tools is the check`;
       deps.logger.info(
-        `${client} does not support MCP elicitation: requests matching "confirm" rules are sent without asking; the client's own approval of destructive tools is the check`,
+        `${client} does not support MCP elicitation: requests matching "confirm" rules ${what}`,
       );
     }
   };
@@ -97,6 +110,7 @@ export function createServer(deps: ServerDeps): Server {
       server,
       confirmTimeoutMs: deps.confirmTimeoutMs,
       requestId: extra.requestId,
+      stateless: deps.stateless,
     });
   });
   return server;

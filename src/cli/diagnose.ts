@@ -2,7 +2,7 @@ import { SecretRedactor } from '../redact.js';
 import type { InitFlags } from '../init/index.js';
 import { loadForCheck } from './check-config.js';
 import os from 'node:os';
-import { env, readOnlySource, stderr, UsageError } from './shared.js';
+import { env, readOnlySource, stderr, UsageError, withConfirmation } from './shared.js';
 
 // The first-run commands: \`check\` (the doctor) and \`init\` (a starter clusters.json).
 
@@ -12,6 +12,7 @@ export interface CheckCommandOptions {
   json?: boolean;
   timeout?: number;
   readOnly?: boolean;
+  confirmation?: string;
 }
 
 /** `check`: exit 0 when every checked cluster is usable, 1 when not; config errors stay 78. */
@@ -31,12 +32,13 @@ export async function runCheck(opts: CheckCommandOptions): Promise<void> {
     );
   }
   const readOnly = readOnlySource(opts);
+  const confirmed = withConfirmation(loaded, opts);
   const config = readOnly
     ? {
-        ...loaded,
-        clusters: loaded.clusters.map((c) => ({ ...c, readOnly: true, readOnlySource: readOnly })),
+        ...confirmed,
+        clusters: confirmed.clusters.map((c) => ({ ...c, readOnly: true, readOnlySource: readOnly })),
       }
-    : loaded;
+    : confirmed;
   const report = await doctor.runDoctor({
     config,
     origin: doctor.configOrigin(loaded, env),

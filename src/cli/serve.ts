@@ -5,7 +5,9 @@ import { buildRuntime } from '../runtime.js';
 import { createServer } from '../server.js';
 import { serveStdio } from '../transports/stdio.js';
 import { VERSION } from '../version.js';
-import { enabledTools, env, runtimeOptions, stderr, type CommonOptions } from './shared.js';
+import { describeConfirmation } from '../safety/confirm-unavailable.js';
+import type { Runtime } from '../runtime.js';
+import { enabledTools, env, runtimeOptions, stderr, withConfirmation, type CommonOptions } from './shared.js';
 
 // The serving commands: stdio (default, and \`demo\`) and HTTP (\`sse\`, and \`demo --http\`).
 
@@ -15,7 +17,7 @@ export async function runStdioServer(
   onClose?: () => Promise<void>,
 ): Promise<void> {
   const tools = enabledTools(opts);
-  const runtime = buildRuntime(loaded, runtimeOptions(opts));
+  const runtime = buildRuntime(withConfirmation(loaded, opts), runtimeOptions(opts));
   const server = createServer({
     registry: runtime.registry,
     logger: runtime.logger,
@@ -27,6 +29,7 @@ export async function runStdioServer(
     config: loaded.source,
     default: runtime.registry.defaultCluster,
   });
+  announceConfirmation(runtime, false);
   // Malformed input is answered on stdout (JSON-RPC) and noted on stderr, without the input itself.
   await serveStdio(server, process.stdin, process.stdout, { onProblem: (m) => runtime.logger.warn(m) });
   await runtime.registry.close();
@@ -66,7 +69,10 @@ export async function runHttpServer(opts: HttpCommandOptions, preloaded?: Preloa
       cwd: process.cwd(),
       homedir: os.homedir(),
     }));
-  const runtime = buildRuntime(loaded, runtimeOptions(opts, settings.authToken ? [settings.authToken] : []));
+  const runtime = buildRuntime(
+    withConfirmation(loaded, opts),
+    runtimeOptions(opts, settings.authToken ? [settings.authToken] : []),
+  );
   const deps = {
     registry: runtime.registry,
     logger: runtime.logger,
@@ -77,11 +83,12 @@ export async function runHttpServer(opts: HttpCommandOptions, preloaded?: Preloa
     config: loaded.source,
     default: runtime.registry.defaultCluster,
   });
+  announceConfirmation(runtime, settings.stateless);
   const handle = await http
     .startHttpServer({
       settings,
       logger: runtime.logger,
-      createServer: () => createServer(deps),
+      createServer: (mode) => createServer({ ...deps, stateless: mode.stateless }),
       version: VERSION,
     })
     .catch((err: unknown) => {
@@ -101,4 +108,18 @@ export async function runHttpServer(opts: HttpCommandOptions, preloaded?: Preloa
   await runtime.registry.close();
   await preloaded?.close();
   process.exit(0);
+}
+
+/** What `confirm` rules do when nobody can be asked, said once at start-up (per cluster if they differ). */
+function announceConfirmation(runtime: Runtime, stateless: boolean): void {
+  const writable = runtime.registry.all.filter((h) => !h.config.readOnly);
+  const lines = new Map<string, string[]>();
+  for (const h of writable) {
+    const line = describeConfirmation(h.config.confirmation, stateless);
+    lines.set(line, [...(lines.get(line) ?? []), h.name]);
+  }
+  for (const [line, names] of lines)
+    runtime.logger.info(
+      lines.size > 1 ? `${line} (cluster${names.length > 1 ? 's' : ''} ${names.join(', ')})` : line,
+    );
 }

@@ -2,6 +2,12 @@ import os from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import { defaultCacheDir } from '../schema/index.js';
 import type { LogLevel } from '../logger.js';
+import {
+  CONFIRMATION_MODES,
+  type ConfirmationMode,
+  type ConfirmationSetting,
+  type LoadedConfig,
+} from '../config/types.js';
 import type { RuntimeOptions } from '../runtime.js';
 import { allTools } from '../tools/index.js';
 
@@ -20,6 +26,8 @@ export interface CommonOptions {
   config?: string;
   readOnly?: boolean;
   tools?: string;
+  /** --confirmation client-approval|strict */
+  confirmation?: string;
 }
 
 export function readOnlySource(opts: CommonOptions): string | undefined {
@@ -27,6 +35,34 @@ export function readOnlySource(opts: CommonOptions): string | undefined {
   if (/^(1|true|yes|on)$/i.test(env.PROXMOX_MCP_READ_ONLY ?? ''))
     return `PROXMOX_MCP_READ_ONLY=${env.PROXMOX_MCP_READ_ONLY}`;
   return undefined;
+}
+
+/**
+ * --confirmation beats PROXMOX_MCP_CONFIRMATION, which beats clusters.json (every cluster's and the
+ * top-level key): the same order as read-only. A misspelt value is an error, never the default.
+ */
+export function confirmationOverride(opts: { confirmation?: string }): ConfirmationSetting | undefined {
+  const [value, source] = opts.confirmation
+    ? [opts.confirmation, '--confirmation']
+    : env.PROXMOX_MCP_CONFIRMATION?.trim()
+      ? [env.PROXMOX_MCP_CONFIRMATION.trim(), 'PROXMOX_MCP_CONFIRMATION']
+      : [undefined, ''];
+  if (value === undefined) return undefined;
+  if (!(CONFIRMATION_MODES as readonly string[]).includes(value))
+    throw new UsageError(
+      `${source}: "${value}" is not a confirmation mode; use client-approval (clients without elicitation: their own approval is the check; the default) or strict (refuse)`,
+    );
+  return {
+    mode: value as ConfirmationMode,
+    source: source === '--confirmation' ? `--confirmation ${value}` : `${source}=${value}`,
+  };
+}
+
+/** The configuration with a --confirmation / PROXMOX_MCP_CONFIRMATION override applied to every cluster. */
+export function withConfirmation(loaded: LoadedConfig, opts: { confirmation?: string }): LoadedConfig {
+  const override = confirmationOverride(opts);
+  if (!override) return loaded;
+  return { ...loaded, clusters: loaded.clusters.map((c) => ({ ...c, confirmation: override })) };
 }
 
 export function enabledTools(opts: CommonOptions): string[] | undefined {

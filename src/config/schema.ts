@@ -34,6 +34,12 @@ export const policySchema = z
   })
   .strict();
 
+/** See ConfirmationMode in types.ts. */
+const confirmation = z.enum(['client-approval', 'strict'], {
+  message:
+    'must be "client-approval" (clients without elicitation: their own approval is the check; the default) or "strict" (refuse)',
+});
+
 export const clusterEntrySchema = z
   .object({
     url: z.string().min(1, 'is required, e.g. "pve1.example.com:8006"'),
@@ -54,6 +60,7 @@ export const clusterEntrySchema = z
     read_only: z.boolean().optional(),
     timeout_ms: z.number().int().min(1000).max(600_000).optional(),
     policy: policySchema.optional(),
+    confirmation: confirmation.optional(),
   })
   .strict();
 
@@ -64,6 +71,8 @@ export const configFileSchema = z
     read_only: z.boolean().optional(),
     /** The default policy of every cluster, key by key. */
     policy: policySchema.optional(),
+    /** What `confirm` rules do when the person cannot be asked (per cluster too). */
+    confirmation: confirmation.optional(),
     /** File that every non-GET request is appended to as one JSON line (relative to this file). */
     audit_log: z.string().min(1, 'is empty; give a file path or leave audit_log out').optional(),
     clusters: z.record(

@@ -33,6 +33,8 @@ export interface LoadedConfig {
   clusters: ClusterConfig[];
   /** Absolute path of the audit log file (`audit_log` or PROXMOX_MCP_AUDIT_LOG), if any. */
   auditLog?: string;
+  /** Which of a config file and the environment is used and why, when both were present. */
+  configChoice?: string;
 }
 
 export const DEFAULT_PORT = 8006;

@@ -1,3 +1,4 @@
+import { describeConfirmation } from '../safety/confirm-unavailable.js';
 import type { ClusterConfig } from '../config/types.js';
 import { silentLogger } from '../logger.js';
 import { ProxmoxClient } from '../proxmox/client.js';
@@ -43,6 +44,7 @@ export async function checkCluster(
     token: ctx.token,
     tls: cluster.tls.mode,
     readOnly: cluster.readOnly,
+    ...(cluster.readOnly ? {} : { confirmation: describeConfirmation(cluster.confirmation) }),
     usable: false,
     checks: [],
     durationMs: 0,

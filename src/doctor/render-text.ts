@@ -55,6 +55,7 @@ function renderCluster(c: ClusterReport, paint: (code: string, s: string) => str
   const tls = { verify: 'TLS verified', fingerprint: 'TLS pinned', insecure: 'TLS NOT verified' }[c.tls];
   const lines = [
     `${paint('1', c.name)}  ${c.url}  token ${c.token}  ${tls}${c.readOnly ? '  read-only' : ''}`,
+    ...(c.confirmation ? [`  ${c.confirmation}`] : []),
   ];
   for (const check of c.checks) {
     const label = paint(COLOR[check.status], LABEL[check.status].padEnd(5));

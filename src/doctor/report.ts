@@ -58,6 +58,8 @@ export interface ClusterReport {
   token: string;
   tls: 'verify' | 'fingerprint' | 'insecure';
   readOnly: boolean;
+  /** What `confirm` rules do when the person cannot be asked (absent when read-only). */
+  confirmation?: string;
   /** Read access works: the assistant can use this cluster. */
   usable: boolean;
   pveVersion?: string;

@@ -1,6 +1,7 @@
 import type { RequestGuard } from '../proxmox/client.js';
 import { ProxmoxRefusedError } from '../proxmox/errors.js';
 import { DEFAULT_POLICY, evaluatePolicy } from './policy.js';
+import { sendWithoutAsking } from './confirm-unavailable.js';
 
 /** Told to the model with every refusal, so it asks the person instead of trying another route. */
 const NOT_PVE =
@@ -10,8 +11,9 @@ const NOT_PVE =
  * The one policy evaluation of every request, curated or raw: the client runs it itself before
  * anything leaves (proxmox/client.ts requestFull), so it holds with no guard registered. Read-only,
  * deny rules, the allow-list, then a person's confirmation where a `confirm` rule matches and the
- * client can ask (MCP elicitation). Clients that cannot ask get the request through; for them the tool
- * annotations (destructiveHint) are what makes the client ask. Judged on `route`, the segments PVE
+ * client can ask (MCP elicitation). Where nobody can be asked, the `confirmation` setting decides
+ * (confirm-unavailable.ts: by default a client without elicitation gets the request through, its own
+ * approval of destructive tools being the check; --stateless refuses). Judged on `route`, the segments PVE
  * routes on, and the parameters as sent.
  */
 export const policyGuard: RequestGuard = async ({ cluster, method, path, route, params, context }) => {
@@ -42,7 +44,7 @@ export const policyGuard: RequestGuard = async ({ cluster, method, path, route, 
         verdict.source,
       );
     case 'confirm': {
-      if (!context.confirm) return;
+      if (!context.confirm) return sendWithoutAsking({ cluster, method, path, context }, verdict.rule);
       const answer = await context.confirm({
         cluster: cluster.name,
         method,

@@ -10,7 +10,7 @@ import type { RegisteredTool } from './registry.js';
 import type { ToolContext } from './types.js';
 import { ProxmoxError } from '../proxmox/errors.js';
 import { UnknownClusterError } from '../clusters/registry.js';
-import { elicitationConfirm } from '../safety/confirm.js';
+import { confirmContext } from '../safety/confirm-context.js';
 
 export interface RunDeps {
   registry: ClusterRegistry;
@@ -24,6 +24,8 @@ export interface RunDeps {
   confirmTimeoutMs?: number;
   /** The tools/call request's id: questions to the person are sent in relation to it. */
   requestId?: RequestId;
+  /** A per-request server of --stateless HTTP: it can never ask the person. */
+  stateless?: boolean;
 }
 
 /**
@@ -63,10 +65,11 @@ export async function runTool(
     logger: deps.logger,
     requestContext: {
       toolName: def.name,
-      confirm: elicitationConfirm(deps.server, {
+      ...confirmContext(deps.server, {
         signal: deps.signal,
         timeoutMs: deps.confirmTimeoutMs,
         relatedRequestId: deps.requestId,
+        stateless: deps.stateless,
       }),
     },
     progress: async (progress, total, message) => {

@@ -29,7 +29,7 @@ export async function openSseStream(
   res.setHeader('x-accel-buffering', 'no');
   const transport = new SSEServerTransport('/messages', res);
   const id = transport.sessionId;
-  const server = ctx.createServer();
+  const server = ctx.createServer({ stateless: false });
   const tracked = new TrackedTransport(transport, ctx.inflight);
   const release = () => void ctx.sessions.close(id, 'client disconnected');
   tracked.onclose = release;

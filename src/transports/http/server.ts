@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Logger } from '../../logger.js';
 import { formatBytes, readJsonBody } from './body.js';
-import type { HttpContext } from './context.js';
+import type { HttpContext, ServerMode } from './context.js';
 import { InflightCounter } from './inflight.js';
 import { openSseStream, postSseMessage } from './legacy-sse.js';
 import { INTERNAL_ERROR, PARSE_ERROR, SERVER_ERROR, sendError, sendJson } from './respond.js';
@@ -16,8 +16,8 @@ import { handleStreamable } from './streamable.js';
 
 export interface HttpServerOptions {
   settings: HttpSettings;
-  /** The shared server factory: `() => createServer(deps)`. */
-  createServer: () => Server;
+  /** The shared server factory: `(mode) => createServer({ ...deps, ...mode })`. */
+  createServer: (mode: ServerMode) => Server;
   logger: Logger;
   version: string;
 }

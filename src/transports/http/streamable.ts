@@ -41,7 +41,7 @@ export async function handleStreamable(
   // even when many clients initialize at once.
   const id = randomUUID();
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id });
-  const server = ctx.createServer();
+  const server = ctx.createServer({ stateless: false });
   const tracked = new TrackedTransport(transport, ctx.inflight);
   tracked.onclose = () => void ctx.sessions.close(id, 'closed');
   ctx.sessions.add({ id, kind: 'streamable', transport, server });
@@ -60,7 +60,7 @@ async function handleStateless(
   if (ctx.ephemeral.size >= ctx.settings.maxSessions)
     return sendError(res, 503, SERVER_ERROR, tooManySessions(ctx), { 'retry-after': '1' });
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-  const server = ctx.createServer();
+  const server = ctx.createServer({ stateless: true });
   ctx.ephemeral.add(server);
   res.once('close', () => {
     ctx.ephemeral.delete(server);
