@@ -36,6 +36,8 @@ export function buildRuntime(loaded: LoadedConfig, opts: RuntimeOptions): Runtim
     write: opts.writeLog,
     redact: redactor.redact,
   });
+  // Said at start-up (stderr) and by list_clusters: which of a file and the environment is used.
+  if (loaded.configChoice) logger.warn(`configuration: ${loaded.configChoice}`);
   const config: LoadedConfig = opts.readOnlySource
     ? {
         ...loaded,

@@ -26,6 +26,8 @@ export class ClusterRegistry {
   private readonly handles = new Map<string, ClusterHandle>();
   readonly defaultCluster: string;
   readonly source: string;
+  /** Which of a config file and the environment is used and why, when both were present. */
+  readonly configChoice?: string;
 
   /** API schemas per cluster (proxmox_api_describe and the pre-flight of proxmox_api_call). */
   readonly schemas: SchemaStore;
@@ -38,6 +40,7 @@ export class ClusterRegistry {
     this.schemas = schemas;
     this.defaultCluster = config.defaultCluster;
     this.source = config.source;
+    this.configChoice = config.configChoice;
     for (const cluster of config.clusters) {
       const opts = typeof clientOptions === 'function' ? clientOptions(cluster) : clientOptions;
       this.handles.set(cluster.name, {

@@ -3,16 +3,9 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { interpolateEnv } from './interpolate.js';
-import { locateConfig, userConfigFile, SEARCH_PLACES } from './locate.js';
+import { locateConfig, searchedConfigFile, userConfigFile, SEARCH_PLACES } from './locate.js';
 import { configFileSchema, type ClusterEntry } from './schema.js';
-import {
-  DEFAULT_TIMEOUT_MS,
-  type ClusterConfig,
-  type ConfirmationMode,
-  type ConfirmationSetting,
-  type LoadedConfig,
-  type TlsSettings,
-} from './types.js';
+import { DEFAULT_TIMEOUT_MS, type ClusterConfig, type LoadedConfig, type TlsSettings } from './types.js';
 import { normalizeUrl } from './url.js';
 import { clusterFromEnv } from './from-env.js';
 import { resolvePolicy, type PolicyEntry } from '../safety/policy.js';
@@ -27,14 +20,52 @@ export interface LoadConfigOptions {
 
 /** Finds, validates and resolves the configuration. Throws ConfigError for anything the user must fix. */
 export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig> {
-  const found = await locateConfig(opts);
   // PROXMOX_MCP_AUDIT_LOG beats the file's audit_log (env > file), and works without a file.
   const auditEnv = opts.env.PROXMOX_MCP_AUDIT_LOG?.trim();
   const auditLog = auditEnv ? { auditLog: path.resolve(opts.cwd, auditEnv) } : {};
+  const env = envCluster(opts.env);
+  const explicit = opts.configFlag
+    ? '--config'
+    : opts.env.PROXMOX_MCP_CONFIG
+      ? 'PROXMOX_MCP_CONFIG'
+      : undefined;
+  // Precedence: an explicit file (--config, PROXMOX_MCP_CONFIG) > a complete environment > a file
+  // found by search. The environment is set for this server in the client's own entry; a file in the
+  // working directory may belong to whatever project the client was started in.
+  if (env.cluster && !explicit) {
+    const ignored = searchedConfigFile(opts);
+    return {
+      source: 'environment',
+      defaultCluster: env.cluster.name,
+      clusters: [env.cluster],
+      ...auditLog,
+      ...(ignored
+        ? {
+            configChoice: `using the PROXMOX_URL/PROXMOX_TOKEN environment, which is complete; ignoring ${ignored.filepath} (found in the ${ignored.via}): a complete environment wins over a file found by search. To use the file, unset PROXMOX_URL or pass --config ${ignored.filepath}.`,
+          }
+        : {}),
+    };
+  }
+  let found: Awaited<ReturnType<typeof locateConfig>>;
+  let resolved: LoadedConfig | undefined;
+  try {
+    found = await locateConfig(opts);
+    if (found) resolved = resolveConfigFile(found.config, found.filepath, opts.env);
+  } catch (err) {
+    // An explicit file never falls back silently, but the message says the environment would do.
+    if (err instanceof ConfigError && env.cluster && explicit) {
+      throw new ConfigError(
+        `${err.message}\nThe PROXMOX_URL/PROXMOX_TOKEN environment is complete, but ${explicit} names a file, and an explicit file wins. To use the environment instead, drop ${explicit}.`,
+      );
+    }
+    throw err;
+  }
   if (!found) {
     const fromEnv = clusterFromEnv(opts.env);
     if (fromEnv)
       return { source: 'environment', defaultCluster: fromEnv.name, clusters: [fromEnv], ...auditLog };
+    const partial = tokenWithoutUrl(opts.env);
+    if (partial) throw partial;
     throw new ConfigError(
       [
         'no Proxmox cluster is configured.',
@@ -45,7 +76,23 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig>
       ].join('\n'),
     );
   }
-  return { ...resolveConfigFile(found.config, found.filepath, opts.env), via: found.via, ...auditLog };
+  const choice = env.cluster
+    ? `using ${found.filepath} (given by ${found.via}); the complete PROXMOX_URL/PROXMOX_TOKEN environment is ignored: an explicit file wins.`
+    : env.problem
+      ? `using ${found.filepath} (found in the ${found.via}); PROXMOX_URL is set but the environment is incomplete (${env.problem}), so it is ignored.`
+      : undefined;
+  return { ...resolved!, via: found.via, ...auditLog, ...(choice ? { configChoice: choice } : {}) };
+}
+
+/** The single cluster of a complete environment, or why PROXMOX_URL alone does not make one. */
+function envCluster(env: Record<string, string | undefined>): { cluster?: ClusterConfig; problem?: string } {
+  try {
+    const cluster = clusterFromEnv(env);
+    return cluster ? { cluster } : {};
+  } catch (err) {
+    if (err instanceof ConfigError) return { problem: err.message };
+    throw err;
+  }
 }
 
 export function resolveConfigFile(
@@ -66,7 +113,6 @@ export function resolveConfigFile(
     resolveCluster(name, file.clusters[name]!, source, env, path.dirname(source), {
       readOnly: file.read_only ?? false,
       policy: globalPolicy,
-      confirmation: file.confirmation,
     }),
   );
   const auditLog =
@@ -111,7 +157,7 @@ function resolveCluster(
   source: string,
   env: Record<string, string | undefined>,
   baseDir: string,
-  defaults: { readOnly: boolean; policy: PolicyEntry | undefined; confirmation?: ConfirmationMode },
+  defaults: { readOnly: boolean; policy: PolicyEntry | undefined },
 ): ClusterConfig {
   const fileReadOnly = defaults.readOnly;
   const at = (key: string) => `clusters.${name}.${key}`;
@@ -183,23 +229,7 @@ function resolveCluster(
       name,
       source,
     ),
-    ...confirmationOf(e.confirmation, defaults.confirmation, name, source),
   };
-}
-
-/** The cluster's own `confirmation` wins over the top-level one; neither: the default (no key). */
-function confirmationOf(
-  own: ConfirmationMode | undefined,
-  top: ConfirmationMode | undefined,
-  name: string,
-  source: string,
-): { confirmation?: ConfirmationSetting } {
-  if (own)
-    return {
-      confirmation: { mode: own, source: `confirmation: "${own}" for cluster "${name}" in ${source}` },
-    };
-  if (top) return { confirmation: { mode: top, source: `top-level confirmation: "${top}" in ${source}` } };
-  return {};
 }
 
 function resolveTls(

@@ -68,6 +68,19 @@ export async function locateConfig(opts: LocateOptions): Promise<FoundConfig | u
   return undefined;
 }
 
+/**
+ * The file a search would find (working directory, then user config dir), without reading it: to
+ * name a file that a complete environment configuration takes precedence over.
+ */
+export function searchedConfigFile(
+  opts: LocateOptions,
+): { filepath: string; via: 'working directory' | 'user config dir' } | undefined {
+  const inCwd = SEARCH_PLACES.map((name) => path.join(opts.cwd, name)).find((f) => existsSync(f));
+  if (inCwd) return { filepath: inCwd, via: 'working directory' };
+  const userFile = userConfigFile(opts.env, opts.homedir);
+  return existsSync(userFile) ? { filepath: userFile, via: 'user config dir' } : undefined;
+}
+
 type Explorer = ReturnType<typeof cosmiconfig>;
 
 async function load(explorer: Explorer, file: string): Promise<{ filepath: string; config: unknown }> {
