@@ -5,7 +5,14 @@ import { ConfigError } from './errors.js';
 import { interpolateEnv } from './interpolate.js';
 import { locateConfig, searchedConfigFile, userConfigFile, SEARCH_PLACES } from './locate.js';
 import { configFileSchema, type ClusterEntry } from './schema.js';
-import { DEFAULT_TIMEOUT_MS, type ClusterConfig, type LoadedConfig, type TlsSettings } from './types.js';
+import {
+  DEFAULT_TIMEOUT_MS,
+  type ClusterConfig,
+  type ConfirmationMode,
+  type ConfirmationSetting,
+  type LoadedConfig,
+  type TlsSettings,
+} from './types.js';
 import { normalizeUrl } from './url.js';
 import { clusterFromEnv } from './from-env.js';
 import { resolvePolicy, type PolicyEntry } from '../safety/policy.js';
@@ -64,8 +71,6 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig>
     const fromEnv = clusterFromEnv(opts.env);
     if (fromEnv)
       return { source: 'environment', defaultCluster: fromEnv.name, clusters: [fromEnv], ...auditLog };
-    const partial = tokenWithoutUrl(opts.env);
-    if (partial) throw partial;
     throw new ConfigError(
       [
         'no Proxmox cluster is configured.',
@@ -113,6 +118,7 @@ export function resolveConfigFile(
     resolveCluster(name, file.clusters[name]!, source, env, path.dirname(source), {
       readOnly: file.read_only ?? false,
       policy: globalPolicy,
+      confirmation: file.confirmation,
     }),
   );
   const auditLog =
@@ -157,7 +163,7 @@ function resolveCluster(
   source: string,
   env: Record<string, string | undefined>,
   baseDir: string,
-  defaults: { readOnly: boolean; policy: PolicyEntry | undefined },
+  defaults: { readOnly: boolean; policy: PolicyEntry | undefined; confirmation?: ConfirmationMode },
 ): ClusterConfig {
   const fileReadOnly = defaults.readOnly;
   const at = (key: string) => `clusters.${name}.${key}`;
@@ -229,7 +235,23 @@ function resolveCluster(
       name,
       source,
     ),
+    ...confirmationOf(e.confirmation, defaults.confirmation, name, source),
   };
+}
+
+/** The cluster's own `confirmation` wins over the top-level one; neither: the default (no key). */
+function confirmationOf(
+  own: ConfirmationMode | undefined,
+  top: ConfirmationMode | undefined,
+  name: string,
+  source: string,
+): { confirmation?: ConfirmationSetting } {
+  if (own)
+    return {
+      confirmation: { mode: own, source: `confirmation: "${own}" for cluster "${name}" in ${source}` },
+    };
+  if (top) return { confirmation: { mode: top, source: `top-level confirmation: "${top}" in ${source}` } };
+  return {};
 }
 
 function resolveTls(

@@ -17,6 +17,22 @@ export interface ClusterConfig {
   timeoutMs: number;
   /** Request policy (deny/allow/confirm); undefined means the built-in default (confirm list only). */
   policy?: ClusterPolicy;
+  /** What a `confirm` rule does when the person cannot be asked; undefined: the default (see below). */
+  confirmation?: ConfirmationSetting;
+}
+
+/**
+ * `client-approval`: a client that declared no MCP elicitation gets the request sent, and its own
+ * approval of destructive tools is the check (the default). `strict`: refused instead. Where the
+ * server cannot carry a question at all (--stateless HTTP), only an explicit `client-approval` sends.
+ */
+export type ConfirmationMode = 'client-approval' | 'strict';
+export const CONFIRMATION_MODES: readonly ConfirmationMode[] = ['client-approval', 'strict'];
+
+/** An explicit setting, with where it was made (quoted in refusals and by `check`). */
+export interface ConfirmationSetting {
+  mode: ConfirmationMode;
+  source: string;
 }
 
 export type TlsSettings =
