@@ -6,6 +6,9 @@ import type { ApiTreeNode } from './types.js';
 // it is never evaluated: we find the one JSON value after the marker by bracket matching and hand
 // exactly that slice to JSON.parse.
 
+/** Real schemas (PVE 8.4 to 9.2) nest 23 levels; ten times that is still far from any stack limit. */
+const MAX_SCHEMA_DEPTH = 256;
+
 const MARKER = /\b(?:const|var|let)\s+apiSchema\s*=\s*/;
 
 /** Parses apidoc.js text, or a plain JSON array of tree nodes (the files in shared/pve). */
@@ -52,9 +55,15 @@ function findValueEnd(text: string, start: number): number {
       continue;
     }
     if (c === '"') inString = true;
-    else if (c === '[') stack.push(']');
-    else if (c === '{') stack.push('}');
-    else if (c === ']' || c === '}') {
+    else if (c === '[' || c === '{') {
+      stack.push(c === '[' ? ']' : '}');
+      // Walkers of the tree recurse; a hostile depth must fail here, with a reason, not overflow there.
+      if (stack.length > MAX_SCHEMA_DEPTH) {
+        throw new SchemaParseError(
+          `apiSchema nests deeper than ${MAX_SCHEMA_DEPTH} levels at offset ${i} (real PVE schemas nest about 25): not a Proxmox VE API schema`,
+        );
+      }
+    } else if (c === ']' || c === '}') {
       if (stack.pop() !== c) {
         throw new SchemaParseError(`unbalanced '${c}' at offset ${i} in apiSchema`);
       }

@@ -153,6 +153,25 @@ describe('answers nested deeper than any PVE answer are refused, not walked', ()
     expect(ok.isError, textOf(ok)).toBeFalsy();
   });
 
+  it('an API schema (apidoc.js) nested 100,000 levels deep: the call goes on without the schema', async () => {
+    h = await startHarness();
+    const depth = 100_000;
+    const deepTree = `const apiSchema = ${'[{"path":"/a","text":"a","children":'.repeat(depth)}[]${'}]'.repeat(depth)};`;
+    h.sims.demo!.faults.add({
+      kind: 'status',
+      status: 200,
+      reason: 'OK',
+      body: deepTree,
+      match: 'GET /pve-docs',
+    });
+    const r = await h.call('proxmox_api_call', { path: '/nodes' });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    const d = await h.call('proxmox_api_describe', { path: '/nodes' });
+    expect(textOf(d)).not.toMatch(/Maximum call stack|Internal error/);
+    expect(textOf(d)).toMatch(/apiSchema nests deeper than 256 levels/);
+    expect((await h.call('list_nodes')).isError).toBeFalsy();
+  });
+
   it('an error answer with deep "errors" and "message": no crash, an error result', async () => {
     h = await startHarness();
     const list = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
