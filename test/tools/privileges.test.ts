@@ -64,7 +64,7 @@ describe('403 advice: least privilege, both grant lines', () => {
                 user: 'mcp@pve',
                 tokenId: 'all',
                 secret: DEMO_TOKEN_SECRET,
-                acl: [{ path: '/', privs: ALL_PRIVILEGES }],
+                acl: [{ path: '/', privs: [...ALL_PRIVILEGES] }],
               },
             ],
           },
