@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProxmoxRefusedError } from '../../src/proxmox/errors.js';
 import type { AuditRecord } from '../../src/safety/audit.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
+import { request, startStdioSession } from '../fuzz/stdio-session.js';
 
 /**
  * Issue 12, observation 2: parameters nested a few thousand levels deep overflowed the recursive
@@ -79,6 +80,33 @@ describe('parameters PVE cannot take are refused before anything is sent', () =>
     }
     expect(writes(h)).toEqual([]);
     expect(h.logs.join('')).not.toMatch(/request observer failed/);
+  });
+
+  it('over stdio, a raw line with arguments nested 5,000 levels: an error answer, nothing sent, the session goes on', async () => {
+    h = await startHarness();
+    const session = startStdioSession(h);
+    session.write(
+      request('init', 'initialize', {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'deep', version: '1' },
+      }),
+    );
+    session.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
+    // Built as text: JSON.stringify itself overflows on such a value.
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    session.write(
+      `{"jsonrpc":"2.0","id":"deep","method":"tools/call","params":{"name":"proxmox_api_call","arguments":{"method":"POST","path":"/nodes/pve1/qemu/100/status/start","data":{"timeout":${deep}}}}}\n`,
+    );
+    session.write(request('after', 'tools/call', { name: 'list_nodes', arguments: {} }));
+    const lines = await session.until((l) => l.some((x) => x.id === 'after'));
+    const answer = lines.find((x) => x.id === 'deep')!;
+    expect(JSON.stringify(answer.result)).toMatch(
+      /parameter \\"timeout\\" is an object: PVE takes flat values/,
+    );
+    expect((lines.find((x) => x.id === 'after')!.result as { isError?: boolean }).isError).toBeFalsy();
+    expect(writes(h)).toEqual([]);
+    await session.end();
   });
 
   it('the client itself refuses nested parameters from any caller, and audits the refusal once', async () => {
