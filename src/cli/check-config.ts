@@ -62,7 +62,9 @@ function secretAdvice(err: ConfigError): { reason: string; fix: string[] } {
 
 function isSecretProblem(err: ConfigError): boolean {
   return (
-    secretClusterOf(err) !== undefined || /^PROXMOX_(USER|TOKEN_ID|TOKEN_SECRET)$/.test(err.keyPath ?? '')
+    secretClusterOf(err) !== undefined ||
+    /^PROXMOX_(USER|TOKEN_ID|TOKEN_SECRET)$/.test(err.keyPath ?? '') ||
+    (err.keyPath === 'PROXMOX_TOKEN' && /^is not set/.test(err.message.replace(/^[^:]*: [^:]*: /, '')))
   );
 }
 

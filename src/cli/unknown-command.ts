@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { editDistance } from '../edit-distance.js';
 
 /**
  * `proxmox-mcp chek` reaches the default command (`stdio`) as a stray operand, which commander would
@@ -12,17 +13,4 @@ export function unknownCommandMessage(word: string, program: Command): string {
   const hint =
     best && best.d <= Math.max(1, Math.floor(best.name.length / 2)) ? ` Did you mean ${best.name}?` : '';
   return `unknown command '${word}'.${hint} Commands: ${names.join(', ')} (proxmox-mcp --help).`;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
 }

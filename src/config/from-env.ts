@@ -2,6 +2,7 @@ import { ConfigError } from './errors.js';
 import { configFileSchema } from './schema.js';
 import type { ClusterConfig } from './types.js';
 import { resolveConfigFile } from './load.js';
+import { urlWithoutToken } from './env-hints.js';
 
 /**
  * Single-cluster mode without a file: PROXMOX_URL plus either PROXMOX_TOKEN (`user@realm!id=secret`,
@@ -29,6 +30,8 @@ export function clusterFromEnv(env: Record<string, string | undefined>): Cluster
     }
     [, user, tokenId, secret] = m;
   }
+  const noToken = urlWithoutToken(env);
+  if (noToken) throw noToken;
   if (!user)
     throw new ConfigError(
       'is not set (or set PROXMOX_TOKEN=user@realm!tokenid=secret)',

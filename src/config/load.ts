@@ -15,6 +15,8 @@ import {
 } from './types.js';
 import { normalizeUrl } from './url.js';
 import { clusterFromEnv } from './from-env.js';
+import { tokenWithoutUrl } from './env-hints.js';
+import { unknownKeysMessage } from './unknown-keys.js';
 import { resolvePolicy, type PolicyEntry } from '../safety/policy.js';
 import { ruleProblem } from '../safety/rules.js';
 
@@ -71,6 +73,8 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig>
     const fromEnv = clusterFromEnv(opts.env);
     if (fromEnv)
       return { source: 'environment', defaultCluster: fromEnv.name, clusters: [fromEnv], ...auditLog };
+    const partial = tokenWithoutUrl(opts.env);
+    if (partial) throw partial;
     throw new ConfigError(
       [
         'no Proxmox cluster is configured.',
@@ -290,17 +294,29 @@ function resolveTls(
 }
 
 function zodToConfigError(error: z.ZodError, source: string): ConfigError {
-  const lines = error.issues.map((issue) => {
+  // "tokenid" suggests "token_id": then "token_id: is required" only repeats it.
+  const suggested = new Set<string>();
+  const unknown = new Map<z.core.$ZodIssue, string>();
+  for (const issue of error.issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const u = unknownKeysMessage(issue.keys, issue.path);
+    for (const k of u.suggested) suggested.add([...issue.path.map(String), k].join('.'));
+    unknown.set(issue, u.message);
+  }
+  const issues = error.issues.filter(
+    (i) => !(i.code === 'invalid_type' && suggested.has(i.path.map(String).join('.'))),
+  );
+  const lines = issues.map((issue) => {
     const keyPath = issue.path.map(String).join('.');
     let msg = issue.message;
     if (issue.code === 'unrecognized_keys') {
-      msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+      msg = unknown.get(issue)!;
     } else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
       msg = 'is required';
     }
     return keyPath ? `${keyPath}: ${msg}` : msg;
   });
-  const first = error.issues[0];
+  const first = issues[0];
   return new ConfigError(
     lines.length === 1 ? lines[0]!.replace(/^[^:]*: /, '') : `\n  ${lines.join('\n  ')}`,
     source,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { cosmiconfig } from 'cosmiconfig';
-import { ConfigError } from './errors.js';
+import { ConfigError, jsonSyntaxProblem } from './errors.js';
 
 export const SEARCH_PLACES = [
   'clusters.json',
@@ -124,7 +124,7 @@ function asConfigError(err: unknown, fallbackFile: string): ConfigError {
   if (/is not valid JSON/.test(cleaned)) {
     cleaned = 'not valid JSON (keys and strings need double quotes, and no trailing commas)';
   }
-  return new ConfigError(`cannot be read: ${cleaned}`, file);
+  return new ConfigError(jsonSyntaxProblem(msg, cleaned) ?? `cannot be read: ${cleaned}`, file);
 }
 
 /**

@@ -179,7 +179,7 @@ describe('config values', () => {
     const file = write(dir, 'clusters.json', '{ "clusters": { ');
     const err = await configError(load({ cwd: dir }));
     expect(err.message).toContain(file);
-    expect(err.message).toMatch(/cannot be read/);
+    expect(err.message).toMatch(/not valid JSON at line 1/);
   });
 
   it('normalises a fingerprint and picks the default cluster', async () => {
