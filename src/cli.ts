@@ -124,6 +124,12 @@ export function buildProgram(): Command {
     .description('diagnose each configured cluster: DNS, TCP, TLS, token, privileges, API schema')
     .addOption(new Option('-c, --config <file>', 'clusters.json to use (default: search, see README)'))
     .addOption(
+      new Option(
+        '--demo',
+        "check demo's built-in simulated clusters: what a healthy report looks like",
+      ).conflicts('config'),
+    )
+    .addOption(
       new Option('--cluster <name>', 'check only this cluster (repeatable, or comma-separated)').argParser(
         collectNames,
       ),
@@ -195,6 +201,7 @@ Examples:
   proxmox-mcp init --url pve1:8006 --fetch-fingerprint
                                         write ~/.config/proxmox-mcp/clusters.json
   proxmox-mcp check                     diagnose every configured cluster
+  proxmox-mcp check --demo              the same against the demo clusters: a healthy report
   MCP_AUTH_TOKEN=$(openssl rand -hex 32) proxmox-mcp sse --host 0.0.0.0
                                         HTTP server for remote clients at http://HOST:8000/mcp
 

@@ -13,17 +13,22 @@ export interface CheckCommandOptions {
   timeout?: number;
   readOnly?: boolean;
   confirmation?: string;
+  /** Check the built-in simulated clusters of `demo`: what a healthy report looks like. */
+  demo?: boolean;
 }
 
 /** `check`: exit 0 when every checked cluster is usable, 1 when not; config errors stay 78. */
 export async function runCheck(opts: CheckCommandOptions): Promise<void> {
   const doctor = await import('../doctor/index.js');
-  const { loaded, missingSecrets } = await loadForCheck({
-    configFlag: opts.config,
-    env,
-    cwd: process.cwd(),
-    homedir: os.homedir(),
-  });
+  const demo = opts.demo ? await (await import('../commands/demo.js')).startDemoClusters() : undefined;
+  const { loaded, missingSecrets } = demo
+    ? { loaded: demo.config, missingSecrets: {} }
+    : await loadForCheck({
+        configFlag: opts.config,
+        env,
+        cwd: process.cwd(),
+        homedir: os.homedir(),
+      });
   const names = loaded.clusters.map((c) => c.name);
   const unknown = (opts.cluster ?? []).filter((n) => !names.includes(n));
   if (unknown.length) {
@@ -46,6 +51,7 @@ export async function runCheck(opts: CheckCommandOptions): Promise<void> {
     budgetMs: (opts.timeout ?? doctor.DEFAULT_BUDGET_MS / 1000) * 1000,
     missingSecrets,
   });
+  await demo?.close();
   const color = !!process.stdout.isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
   // A server may echo the Authorization header back in an error; people paste this output into bug
   // reports, so it passes the same redactor as every tool result.

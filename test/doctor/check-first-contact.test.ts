@@ -69,3 +69,20 @@ describe('check without the token secret', () => {
     expect(token.fix?.[0]).toBe("export LAB_TOKEN_SECRET='<the token secret>'");
   });
 });
+
+describe('check --demo', () => {
+  it("checks demo's simulated clusters: every step ok, exit 0, nothing configured needed", async () => {
+    const r = await runCli(['check', '--demo', '--json'], { env: {} });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as DoctorReport;
+    expect(report.clusters.map((c) => c.name)).toEqual(['demo', 'lab']);
+    for (const c of report.clusters) expect(c.checks.every((x) => x.status === 'ok')).toBe(true);
+    const text = await runCli(['check', '--demo'], { env: {} });
+    expect(text.stdout).toContain('All 2 clusters are usable.');
+  });
+
+  it('--demo with --config is a usage error', async () => {
+    const r = await runCli(['check', '--demo', '--config', 'x.json'], { env: {} });
+    expect(r.code).toBe(2);
+  });
+});
