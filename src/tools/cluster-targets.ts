@@ -1,4 +1,5 @@
 import type { ClusterHandle } from '../clusters/registry.js';
+import { ProxmoxError } from '../proxmox/errors.js';
 import type { ToolContext } from './types.js';
 import { describeError } from './error-result.js';
 
@@ -10,7 +11,8 @@ export interface ClusterFailure {
 /**
  * Runs `fn` for every target cluster concurrently. One cluster failing (down, slow, bad token) is
  * reported beside the others' results; it never fails the whole call. When there is only one target,
- * its error is rethrown so the call becomes a plain error result.
+ * its error is rethrown so the call becomes a plain error result; when every target failed, the call
+ * is an error result too, leading with the failures (an empty answer would look like "nothing there").
  */
 export async function forEachCluster<T>(
   ctx: ToolContext,
@@ -28,7 +30,28 @@ export async function forEachCluster<T>(
     if (s.status === 'fulfilled') results.push({ cluster: c.name, value: s.value });
     else failures.push({ cluster: c.name, error: describeError(s.reason, c.config) });
   });
+  if (results.length === 0 && failures.length > 0) throw new AllClustersFailed(failures);
   return { results, failures };
+}
+
+/** Every target of a fan-out failed: nothing was read, so there is no data to show. */
+export class AllClustersFailed extends ProxmoxError {
+  constructor(readonly failures: ClusterFailure[]) {
+    super(
+      'HTTP_ERROR',
+      `All ${failures.length} clusters failed; nothing was read:\n` +
+        failures.map((f) => `- ${f.cluster}: ${f.error}`).join('\n'),
+      { cluster: '*', method: 'GET', path: '' },
+    );
+    this.name = 'AllClustersFailed';
+  }
+}
+
+/** Said before the data when some clusters failed, so the rows are not taken for the whole picture. */
+export function failuresLead(failures: ClusterFailure[], targets: number): string {
+  return failures.length
+    ? `${failures.length} of ${targets} clusters failed (${failures.map((f) => f.cluster).join(', ')}): the results below are from the others only; why, at the end.\n\n`
+    : '';
 }
 
 export function failuresText(failures: ClusterFailure[]): string {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { failuresText, forEachCluster, type ClusterFailure } from './cluster-targets.js';
+import { failuresLead, failuresText, forEachCluster, type ClusterFailure } from './cluster-targets.js';
 import { nodeName, vmid } from './fields.js';
 import { RAW_TEXT_BUDGET } from './proxmox-api-call.js';
 import { describeFilter, renderPaging, renderRows, renderTotals } from './resource-render.js';
@@ -193,6 +193,7 @@ export const getClusterResources = defineTool({
             ? `No resources match${filterText} on ${where}.${filterText ? ' Check the filter values (list_nodes names the nodes).' : ''} An under-privileged token also sees an empty list: it needs VM.Audit / Sys.Audit / Datastore.Audit.`
             : renderTotals(sorted.length, totals, filterText, where),
         failures,
+        targets: ctx.clusters.length,
         multi,
         fields: args.fields?.length ? fields : undefined,
       });
@@ -233,6 +234,8 @@ function composer(o: {
   /** The totals block, or why nothing matched. */
   head: string;
   failures: ClusterFailure[];
+  /** How many clusters were asked (to say "2 of 3 failed"). */
+  targets: number;
   multi: boolean;
   fields?: string[];
 }): Compose {
@@ -253,6 +256,7 @@ function composer(o: {
       o.totals,
     );
     const text =
+      failuresLead(o.failures, o.targets) +
       [o.head, renderRows(rows, o.multi, o.fields), paging].filter(Boolean).join('\n\n') +
       failuresText(o.failures);
     return {

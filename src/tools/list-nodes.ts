@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { failuresText, forEachCluster } from './cluster-targets.js';
+import { failuresLead, failuresText, forEachCluster } from './cluster-targets.js';
 import { formatDuration, formatPercent, table, usage } from './format.js';
 import { defineTool } from './types.js';
 
@@ -64,8 +64,15 @@ export const listNodes = defineTool({
       usage(n.mem, n.maxmem),
       formatDuration(n.uptime),
     ]);
+    // PVE leaves cpu/mem out of /nodes for a node the token lacks Sys.Audit on: say so, not just "-".
+    const hidden = nodes.filter((n) => n.status === 'online' && n.cpu === undefined && n.mem === undefined);
+    const hiddenNote = hidden.length
+      ? `\n\nCPU and memory of ${hidden.length === nodes.length ? 'every node' : hidden.map((n) => n.node).join(', ')} are not visible to this token: it lacks Sys.Audit on /nodes (the smallest role with it is PVEAuditor).`
+      : '';
     const text =
-      (nodes.length ? table(headers, rows) : 'No nodes visible to this token.') + failuresText(failures);
+      failuresLead(failures, ctx.clusters.length) +
+      (nodes.length ? table(headers, rows) + hiddenNote : 'No nodes visible to this token.') +
+      failuresText(failures);
     return { structured: { nodes, failed: failures }, text };
   },
 });
