@@ -4,30 +4,53 @@ import type { ClusterHandle } from './registry.js';
 /** Where every PVE node serves its own API schema, without authentication. */
 export const APIDOC_PATH = '/pve-docs/api-viewer/apidoc.js';
 
-/** A `/version` answer younger than this is what a schema load that follows it uses, unasked. */
-const PROBE_REUSE_MS = 10_000;
+/** A `/version` request younger than this (in flight or answered) is shared, not sent again. */
+const SHARE_MS = 10_000;
 
-/** The last `/version` answer per cluster that no schema load has used yet (warm-up.ts sets it). */
-const unusedProbes = new WeakMap<ClusterHandle, { version: string; at: number }>();
-
-function fetchVersion(
-  handle: ClusterHandle,
-  opts: { signal?: AbortSignal; timeoutMs?: number },
-): Promise<string> {
-  return handle.client
-    .request<{ version?: unknown }>('GET', '/version', {}, opts)
-    .then((v) => String(v?.version ?? ''));
+interface VersionAsk {
+  answer: Promise<string>;
+  at: number;
+  /** A schema load used it: the next load (after the version TTL) asks anew. */
+  used: boolean;
 }
+
+/** The last `/version` request per cluster, so the warm-up and a schema load never both send one. */
+const asks = new WeakMap<ClusterHandle, VersionAsk>();
+
+function ask(handle: ClusterHandle, opts: { signal?: AbortSignal; timeoutMs?: number }): VersionAsk {
+  const a: VersionAsk = {
+    answer: handle.client
+      .request<{ version?: unknown }>('GET', '/version', {}, opts)
+      .then((v) => String(v?.version ?? '')),
+    at: Date.now(),
+    used: false,
+  };
+  asks.set(handle, a);
+  // A failure is not shared beyond those already waiting: the next asker tries again.
+  a.answer.catch(() => {
+    if (asks.get(handle) === a) asks.delete(handle);
+  });
+  return a;
+}
+
+const shareable = (a: VersionAsk | undefined): a is VersionAsk => !!a && Date.now() - a.at < SHARE_MS;
 
 /**
  * GET /version on a cluster (which also loads the request code and opens a checked connection),
- * remembered so that the schema load right after it does not ask again: one `/version` per cluster
- * per schema load.
+ * shared with a schema load that runs at the same time or right after: one `/version` per cluster
+ * per schema load, whichever of the two starts first.
  */
-export async function probeVersion(handle: ClusterHandle, timeoutMs: number): Promise<string> {
-  const version = await fetchVersion(handle, { timeoutMs });
-  unusedProbes.set(handle, { version, at: Date.now() });
-  return version;
+export function probeVersion(handle: ClusterHandle, timeoutMs: number): Promise<string> {
+  const current = asks.get(handle);
+  return (shareable(current) ? current : ask(handle, { timeoutMs })).answer;
+}
+
+/** The version for a schema load: a shared recent request if one is unused, else a new one. */
+function versionForLoad(handle: ClusterHandle, signal?: AbortSignal): Promise<string> {
+  const current = asks.get(handle);
+  const a = shareable(current) && !current.used ? current : ask(handle, { signal });
+  a.used = true;
+  return a.answer;
 }
 
 /**
@@ -44,12 +67,7 @@ export function loadClusterSchema(
     { cluster: handle.name, host: `${handle.config.host}:${handle.config.port}` },
     {
       fetchApidoc: (s) => client.fetchPublic(APIDOC_PATH, { signal: s }),
-      getVersion: (s) => {
-        const probe = unusedProbes.get(handle);
-        unusedProbes.delete(handle);
-        if (probe && Date.now() - probe.at < PROBE_REUSE_MS) return Promise.resolve(probe.version);
-        return fetchVersion(handle, { signal: s });
-      },
+      getVersion: (s) => versionForLoad(handle, s),
     },
     signal,
   );

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { ClusterRegistry } from './registry.js';
 import { probeVersion } from './schema-access.js';
+import { warmUpCallPath } from './warm-call-path.js';
 
 /** A warm-up that has not connected within this gives up quietly; the first real call tries anew. */
 const WARM_UP_TIMEOUT_MS = 10_000;
@@ -9,8 +10,9 @@ const warmed = new WeakSet<ClusterRegistry>();
 
 /**
  * Makes the first call fast (issue 14): right after the client's `initialized`, in the background,
- * load the request code (undici), open and TLS-check a connection to the default cluster, and load
- * its API schema (from the disk cache, else download it). Once per registry. It never throws and
+ * pay the call path's one-time costs (warm-call-path.ts), load the request code (undici), open and
+ * TLS-check a connection to the default cluster, and load its API schema (from the disk cache, else
+ * download it). Once per registry. It never throws and
  * never logs above debug: a cluster that is down is reported by the first call that needs it, with
  * that call's advice, not by a start-up warning nobody asked for. A schema load starts only after
  * `/version` answered, so a down cluster costs one failed connection attempt, nothing more.
@@ -20,6 +22,7 @@ export function warmUpDefaultCluster(registry: ClusterRegistry, logger: Logger):
   warmed.add(registry);
   const handle = registry.get();
   const started = Date.now();
+  warmUpCallPath();
   return probeVersion(handle, WARM_UP_TIMEOUT_MS)
     .then(() => registry.schemaOf(handle))
     .then(

@@ -69,6 +69,17 @@ describe('warm-up after initialized', () => {
     await s.close();
   });
 
+  it('a call at once, racing the warm-up, still costs one /version for the schema load', async () => {
+    const mark = sim.requests.length;
+    const s = await session(clusterConfigFor('demo', sim), true);
+    const r = await s.call('proxmox_api_call', { method: 'GET', path: '/nodes' });
+    expect(r.isError).toBeFalsy();
+    await until(() => s.logs.some((l) => /warm-up of cluster "demo" (done|stopped)/.test(l)));
+    expect(paths(sim, mark).filter((p) => p === 'GET /api2/json/version')).toHaveLength(1);
+    expect(paths(sim, mark).filter((p) => p.includes('apidoc'))).toHaveLength(1);
+    await s.close();
+  });
+
   it('is off unless asked for: nothing is sent before the first call', async () => {
     const mark = sim.requests.length;
     const s = await session(clusterConfigFor('demo', sim), false);
