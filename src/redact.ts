@@ -60,6 +60,8 @@ function maskPieces(text: string, form: string): string {
   for (let at = out.indexOf(head); at !== -1; at = out.indexOf(head, at + 3)) {
     let n = MIN_PIECE;
     while (n < form.length && out[at + n] === form[n]) n++;
+    // Never split an escape: "\\" left before "***"'s end would change the meaning of JSON text.
+    if (out[at + n - 1] === '\\' && at + n < out.length) n++;
     out = `${out.slice(0, at)}***${out.slice(at + n)}`;
   }
   const tail = form.slice(-MIN_PIECE);
@@ -71,7 +73,8 @@ function maskPieces(text: string, form: string): string {
       out[at + MIN_PIECE - n - 1] === form[form.length - n - 1]
     )
       n++;
-    const begin = at + MIN_PIECE - n;
+    let begin = at + MIN_PIECE - n;
+    if (begin > 0 && out[begin - 1] === '\\') begin--;
     out = `${out.slice(0, begin)}***${out.slice(at + MIN_PIECE)}`;
     at = begin;
   }

@@ -155,6 +155,19 @@ describe('redacting and cutting text', () => {
     expect(clip(`x ${SECRET} y ${'q'.repeat(50)}`, 20)).toBe(`x *** y ${'q'.repeat(12)}… (58 chars)`);
   });
 
+  it('masking a piece of a secret never breaks the JSON text it stands in', () => {
+    const odd = new SecretRedactor();
+    // In JSON text the secret's backslash is "\\"; text that shares its first 8 characters and then
+    // has a quote ("\"") matches up to that backslash: masking must not stop inside the escape.
+    odd.add('abcdefgh\\xyz12345');
+    for (const text of ['abcdefgh"tail', 'abcdefgh\\xyz1', 'x\\"abcdefgh', 'abcdefgh\nq']) {
+      const masked = odd.redact(JSON.stringify({ m: text }));
+      expect(() => JSON.parse(masked) as unknown, masked).not.toThrow();
+      expect(masked).not.toContain('abcdefgh');
+    }
+    expect(odd.redact(JSON.stringify({ m: 'abcdefgh\\xyz12345' }))).toBe('{"m":"***"}');
+  });
+
   it('leaves short pieces and unrelated text alone', () => {
     expect(clip(`id ${SECRET.slice(0, 7)}`, 10)).toBe(`id ${SECRET.slice(0, 7)}`);
     expect(redactor.redact('nothing to see here, f00dcaf')).toBe('nothing to see here, f00dcaf');
