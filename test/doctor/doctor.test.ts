@@ -106,30 +106,33 @@ describe('rendering', () => {
   });
 
   const hasScript = spawnSync('script', ['--version']).status === 0;
-  it.skipIf(!hasScript)('the CLI colours on a terminal, and not with NO_COLOR', async () => {
-    assertBuilt();
-    const run = (extra: Record<string, string>) =>
-      new Promise<string>((resolve) => {
-        const child = spawn('script', ['-qfec', `'${process.execPath}' '${binPath}' check`, '/dev/null'], {
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: '/nonexistent',
-            TERM: 'xterm',
-            PROXMOX_URL: sim.url,
-            PROXMOX_TOKEN: `root@pam!mcp=${DEMO_TOKEN_SECRET}`,
-            PROXMOX_FINGERPRINT: sim.fingerprint,
-            ...extra,
-          },
+  it.skipIf(!hasScript)(
+    `the CLI colours on a terminal, and not with NO_COLOR${hasScript ? '' : ' (skipped: util-linux script(1) is not installed)'}`,
+    async () => {
+      assertBuilt();
+      const run = (extra: Record<string, string>) =>
+        new Promise<string>((resolve) => {
+          const child = spawn('script', ['-qfec', `'${process.execPath}' '${binPath}' check`, '/dev/null'], {
+            env: {
+              PATH: process.env.PATH ?? '',
+              HOME: '/nonexistent',
+              TERM: 'xterm',
+              PROXMOX_URL: sim.url,
+              PROXMOX_TOKEN: `root@pam!mcp=${DEMO_TOKEN_SECRET}`,
+              PROXMOX_FINGERPRINT: sim.fingerprint,
+              ...extra,
+            },
+          });
+          let out = '';
+          child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          child.stdin.end();
+          child.on('close', () => resolve(out));
         });
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.stdin.end();
-        child.on('close', () => resolve(out));
-      });
-    expect(await run({})).toContain('\x1b[32m');
-    const noColor = await run({ NO_COLOR: '1' });
-    expect(noColor).toMatch(/ok +token/);
-    // eslint-disable-next-line no-control-regex
-    expect(noColor).not.toMatch(/\x1b\[3\dm/);
-  });
+      expect(await run({})).toContain('\x1b[32m');
+      const noColor = await run({ NO_COLOR: '1' });
+      expect(noColor).toMatch(/ok +token/);
+      // eslint-disable-next-line no-control-regex
+      expect(noColor).not.toMatch(/\x1b\[3\dm/);
+    },
+  );
 });

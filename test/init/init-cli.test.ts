@@ -251,66 +251,69 @@ function runOnTerminal(args: string[], answers: string[], env: Record<string, st
   });
 }
 
-describe.skipIf(!hasScript)('proxmox-mcp init on a terminal (pseudo-TTY through `script`)', () => {
-  it('asks for what no flag gave, with defaults, fetches and pins the fingerprint on "yes"', async () => {
-    const dir = tmp();
-    const file = path.join(dir, 'out.json');
-    const r = await runOnTerminal(
-      ['init', '-o', file],
-      // An empty URL and a user without realm are asked again, with the reason.
-      ['', sim.url, 'lab', 'root', 'root@pam', '', '', 'LAB_SECRET', '', '', 'operator'],
-      homeEnv(dir),
-    );
-    expect(r.code, r.output).toBe(0);
-    expect(r.output).toContain('url is empty; expected host, host:port or https://host:port');
-    expect(r.output).toContain('Name for this cluster [pve]');
-    expect(r.output).toContain('user must be user@realm');
-    expect(r.output).toContain('Token id (the part after "root@pam!") [mcp]');
-    expect(r.output).toContain(`SHA-256  ${sim.fingerprint}`);
-    expect(r.output).toMatch(/Pin this certificate \(recommended\)\? \[Y\/n\]/);
-    const cfg = JSON.parse(readFileSync(file, 'utf8')) as { clusters: { lab: Record<string, unknown> } };
-    expect(cfg.clusters.lab).toEqual({
-      url: sim.url,
-      user: 'root@pam',
-      token_id: 'mcp',
-      token_secret: '${LAB_SECRET}',
-      fingerprint: sim.fingerprint,
-      read_only: false,
+describe.skipIf(!hasScript)(
+  `proxmox-mcp init on a terminal (pseudo-TTY through \`script\`)${hasScript ? '' : ' (skipped: util-linux script(1) is not installed)'}`,
+  () => {
+    it('asks for what no flag gave, with defaults, fetches and pins the fingerprint on "yes"', async () => {
+      const dir = tmp();
+      const file = path.join(dir, 'out.json');
+      const r = await runOnTerminal(
+        ['init', '-o', file],
+        // An empty URL and a user without realm are asked again, with the reason.
+        ['', sim.url, 'lab', 'root', 'root@pam', '', '', 'LAB_SECRET', '', '', 'operator'],
+        homeEnv(dir),
+      );
+      expect(r.code, r.output).toBe(0);
+      expect(r.output).toContain('url is empty; expected host, host:port or https://host:port');
+      expect(r.output).toContain('Name for this cluster [pve]');
+      expect(r.output).toContain('user must be user@realm');
+      expect(r.output).toContain('Token id (the part after "root@pam!") [mcp]');
+      expect(r.output).toContain(`SHA-256  ${sim.fingerprint}`);
+      expect(r.output).toMatch(/Pin this certificate \(recommended\)\? \[Y\/n\]/);
+      const cfg = JSON.parse(readFileSync(file, 'utf8')) as { clusters: { lab: Record<string, unknown> } };
+      expect(cfg.clusters.lab).toEqual({
+        url: sim.url,
+        user: 'root@pam',
+        token_id: 'mcp',
+        token_secret: '${LAB_SECRET}',
+        fingerprint: sim.fingerprint,
+        read_only: false,
+      });
+      expect(modeOf(file)).toBe('600');
     });
-    expect(modeOf(file)).toBe('600');
-  });
 
-  it('keeps every answer when the fingerprint cannot be read: writes the file unpinned and says how to pin (issue 13)', async () => {
-    const dir = tmp();
-    const file = path.join(dir, 'out.json');
-    const r = await runOnTerminal(
-      ['init', '-o', file],
-      ['127.0.0.1:1', 'lab', 'root@pam', '', '', 'LAB_SECRET', '', '', ''],
-      homeEnv(dir),
-    );
-    expect(r.code, r.output).toBe(0);
-    expect(r.output).toMatch(/cannot read the certificate of https:\/\/127\.0\.0\.1:1: ECONNREFUSED/);
-    expect(r.output).toContain('Write the file without a pinned fingerprint? [Y/n]');
-    expect(r.output).toContain('"fingerprint" line it prints');
-    const cfg = JSON.parse(readFileSync(file, 'utf8')) as { clusters: { lab: Record<string, unknown> } };
-    expect(cfg.clusters.lab).toEqual({
-      url: 'https://127.0.0.1:1',
-      user: 'root@pam',
-      token_id: 'mcp',
-      token_secret: '${LAB_SECRET}',
-      read_only: true,
+    it('keeps every answer when the fingerprint cannot be read: writes the file unpinned and says how to pin (issue 13)', async () => {
+      const dir = tmp();
+      const file = path.join(dir, 'out.json');
+      const r = await runOnTerminal(
+        ['init', '-o', file],
+        ['127.0.0.1:1', 'lab', 'root@pam', '', '', 'LAB_SECRET', '', '', ''],
+        homeEnv(dir),
+      );
+      expect(r.code, r.output).toBe(0);
+      expect(r.output).toMatch(/cannot read the certificate of https:\/\/127\.0\.0\.1:1: ECONNREFUSED/);
+      expect(r.output).toContain('Write the file without a pinned fingerprint? [Y/n]');
+      expect(r.output).toContain('"fingerprint" line it prints');
+      const cfg = JSON.parse(readFileSync(file, 'utf8')) as { clusters: { lab: Record<string, unknown> } };
+      expect(cfg.clusters.lab).toEqual({
+        url: 'https://127.0.0.1:1',
+        user: 'root@pam',
+        token_id: 'mcp',
+        token_secret: '${LAB_SECRET}',
+        read_only: true,
+      });
     });
-  });
 
-  it('flags still win on a terminal, and --yes asks nothing', async () => {
-    const dir = tmp();
-    const r = await runOnTerminal(
-      ['init', '--url', 'pve9.example.com', '--yes', '--stdout'],
-      [],
-      homeEnv(dir),
-    );
-    expect(r.code, r.output).toBe(0);
-    expect(r.output).not.toMatch(/URL: |\[mcp@pve\]/);
-    expect(r.output).toContain('"url": "https://pve9.example.com:8006"');
-  });
-});
+    it('flags still win on a terminal, and --yes asks nothing', async () => {
+      const dir = tmp();
+      const r = await runOnTerminal(
+        ['init', '--url', 'pve9.example.com', '--yes', '--stdout'],
+        [],
+        homeEnv(dir),
+      );
+      expect(r.code, r.output).toBe(0);
+      expect(r.output).not.toMatch(/URL: |\[mcp@pve\]/);
+      expect(r.output).toContain('"url": "https://pve9.example.com:8006"');
+    });
+  },
+);
