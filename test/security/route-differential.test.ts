@@ -110,12 +110,15 @@ function runDifferential(
     endpoints.map((e) => ({ method: e.method, path: e.template }) as unknown as RouteDef),
   );
   const rules = endpoints.map((e) => ({ e, rule: ruleFor(e) }));
+  const volumeTargets = endpoints.filter((e) => e.template.endsWith('/content/{volume}'));
   const seed = fuzzSeed();
   const rng = createRng(seed);
   const runs = fuzzRuns(2000);
   const seen = { sent: 0, refused: 0, routed: 0, tails: 0, rewritten: 0 };
   for (let i = 0; i < runs; i++) {
-    const target = rng.pick(endpoints);
+    // Volume ids are a handful of endpoints among hundreds: give them a fair share of the runs.
+    const target =
+      volumeTargets.length > 0 && rng.chance(0.1) ? rng.pick(volumeTargets) : rng.pick(endpoints);
     const written = spellPath(rng, target.template);
     const where = `${label} seed=${seed} run=${i}: ${target.method} ${JSON.stringify(written)}`;
     let resolved;
