@@ -139,6 +139,34 @@ describe.each(MODES)('policies hold on the route PVE takes, %s', (mode) => {
   });
 });
 
+describe.each(MODES)('every tool that sends requests passes the policy, %s', (mode) => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('with "* /**" denied, no tool gets a single API request out', async () => {
+    const t = await harness({ deny: ['* /**'], confirm: [] }, mode);
+    h = t.h;
+    const calls: Array<[string, Record<string, unknown>]> = [
+      ['list_clusters', {}],
+      ['list_nodes', {}],
+      ['get_cluster_resources', {}],
+      ['get_guest', { vmid: 100 }],
+      ['get_task', { upid: 'UPID:pve1:0003A1CB:062EAAE4:6B133D99:qmstop:100:root@pam!mcp:' }],
+      ['guest_action', { vmid: 100, action: 'start' }],
+      ['proxmox_api_call', { path: '/version' }],
+      ['proxmox_api_call', { method: 'PUT', path: '/nodes/pve1/qemu/100/config', data: { memory: 1024 } }],
+    ];
+    for (const [tool, args] of calls) {
+      const r = await h.call(tool, args);
+      expect(textOf(r), tool).toMatch(/denied by policy rule "\* \/\*\*"/);
+    }
+    expect(t.sim.requests.filter((q) => q.path.startsWith('/api2/'))).toEqual([]);
+  });
+});
+
 describe('volume ids keep working: PVE joins everything after …/content/ into {volume}', () => {
   let h: Harness | undefined;
   afterEach(async () => {
