@@ -23,6 +23,7 @@ export {
   type SchemaStoreOptions,
 } from './schema-store.js';
 export { searchEndpoints, type SearchHit } from './search.js';
+export { isSimulatedSchema, simulatedSchemaNote, SIMULATOR_SCHEMA_MARKER } from './simulated.js';
 export type { ApiMethodInfo, ApiTreeNode, HttpMethod, PropertySchema } from './types.js';
 export { INDEX_LIMITS, validateParams, type ParamValue, type ValidationResult } from './validate.js';
 export type { Encoding } from './coerce.js';

@@ -1,7 +1,12 @@
 import { clip } from '../clip.js';
 import { ProxmoxError } from '../proxmox/errors.js';
 import type { HttpMethod } from '../proxmox/client.js';
-import { SchemaUnavailableError, validateParams, type ApiIndex } from '../schema/index.js';
+import {
+  SchemaUnavailableError,
+  simulatedSchemaNote,
+  validateParams,
+  type ApiIndex,
+} from '../schema/index.js';
 import type { ToolContext } from './types.js';
 
 /** How long a first call may wait for the schema before it is sent unvalidated instead. */
@@ -38,6 +43,10 @@ export async function preflight(
   const index = await schemaWithin(ctx);
   if (!index) return { params, notes: [], checked: false };
   const facts = { cluster: ctx.cluster.name, method, path };
+  // On the demo simulator, "not in the schema" means "not simulated": every refusal says so.
+  const simulated = simulatedSchemaNote(index);
+  const refuse = (message: string) =>
+    new PreflightError(simulated ? `${message} ${simulated}` : message, facts);
   // A template pasted as-is ("/nodes/{node}/qemu"): the braces arrive percent-encoded.
   const placeholders = [
     ...path
@@ -46,37 +55,33 @@ export async function preflight(
       .matchAll(/\{([^{}/]+)\}/g),
   ].map((m) => m[1]!);
   if (placeholders.length) {
-    throw new PreflightError(
+    throw refuse(
       `The path still contains placeholders ${placeholders.map((v) => `{${v}}`).join(', ')}; replace them with real values (e.g. a node name from list_nodes, a VMID from get_cluster_resources). Nothing was sent.`,
-      facts,
     );
   }
   const match = index.match(path);
   if (!match) {
     const near = index.closestPaths(path, 5);
-    throw new PreflightError(
-      `No API path matches ${path} on cluster "${ctx.cluster.name}" (PVE ${index.version ?? '?'} schema); nothing was sent.${near.length ? ` Closest paths: ${near.join(', ')}.` : ''} proxmox_api_describe explains any of them.`,
-      facts,
+    throw refuse(
+      `No API path matches ${path} on cluster "${ctx.cluster.name}" (${simulated ? 'simulated' : 'PVE'} ${index.version ?? '?'} schema); nothing was sent.${near.length ? ` Closest paths: ${near.join(', ')}.` : ''} proxmox_api_describe explains any of them.`,
     );
   }
   const info = index.method(match.template, method);
   if (!info) {
     const available = index.methodsOf(match.template);
-    throw new PreflightError(
+    throw refuse(
       `${match.template} has no ${method} method (available: ${available.join(', ') || 'none'}); nothing was sent.`,
-      facts,
     );
   }
   const result = validateParams(info, match.pathParams, params, 'form');
   if (!result.ok) {
     const known = Object.keys(info.parameters?.properties ?? {}).filter((k) => !(k in match.pathParams));
     const unknownParam = Object.values(result.errors).some((m) => m.includes('not defined in schema'));
-    throw new PreflightError(
+    throw refuse(
       `Parameter verification failed for ${method} ${match.template} (checked against the cluster's API schema; nothing was sent): ` +
         listErrors(result.errors) +
         (unknownParam ? `. Valid parameters: ${known.join(', ') || 'none'}` : '') +
         '. proxmox_api_describe shows the parameters.',
-      facts,
     );
   }
   return { params: result.params, notes: result.coercions, checked: true };

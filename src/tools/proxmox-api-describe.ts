@@ -4,6 +4,7 @@ import {
   renderDescribe,
   searchEndpoints,
   SchemaUnavailableError,
+  simulatedSchemaNote,
 } from '../schema/index.js';
 import { defineTool } from './types.js';
 
@@ -77,6 +78,9 @@ export const proxmoxApiDescribe = defineTool({
         parts.push(renderDescribe(result));
       }
     }
+    // On the demo simulator, an endpoint missing here may well exist in PVE: say so every time.
+    const simulated = simulatedSchemaNote(index);
+    if (simulated) parts.push(simulated);
     return { structured, text: parts.join('\n\n') };
   },
 });

@@ -4,6 +4,7 @@ import { clusterResourcesRoute } from './cluster-resources.js';
 import { directoryIndex } from './helpers.js';
 import { indexReturns } from './props.js';
 import { taskListItem } from './task-list.js';
+import { SIMULATOR_SCHEMA_MARKER } from '../../schema/simulated.js';
 
 /** /cluster/* and /version. */
 export const clusterRoutes: RouteDef[] = [
@@ -164,7 +165,8 @@ export const versionRoutes: RouteDef[] = [
     method: 'GET',
     path: '/version',
     name: 'version',
-    description: 'API version details, including some parts of the global datacenter config.',
+    // The marker tells our schema code this is the simulator's partial API (src/schema/simulated.ts).
+    description: `API version details, including some parts of the global datacenter config. ${SIMULATOR_SCHEMA_MARKER}`,
     permissions: { user: 'all' },
     parameters: { additionalProperties: 0 },
     returns: {
