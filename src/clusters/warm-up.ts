@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logger.js';
 import type { ClusterRegistry } from './registry.js';
 import { probeVersion } from './schema-access.js';
@@ -5,6 +6,12 @@ import { warmUpCallPath } from './warm-call-path.js';
 
 /** A warm-up that has not connected within this gives up quietly; the first real call tries anew. */
 const WARM_UP_TIMEOUT_MS = 10_000;
+/**
+ * Clients ask tools/list right after `initialized`; the warm-up's synchronous parts (compiling the
+ * request code, reading the cached schema) would hold that answer up by tens of ms, so they start
+ * after it. The first call after 1 s of idle still finds everything ready.
+ */
+const WARM_UP_DELAY_MS = 100;
 
 const warmed = new WeakSet<ClusterRegistry>();
 
@@ -22,8 +29,11 @@ export function warmUpDefaultCluster(registry: ClusterRegistry, logger: Logger):
   warmed.add(registry);
   const handle = registry.get();
   const started = Date.now();
-  warmUpCallPath();
-  return probeVersion(handle, WARM_UP_TIMEOUT_MS)
+  return sleep(WARM_UP_DELAY_MS)
+    .then(() => {
+      warmUpCallPath();
+      return probeVersion(handle, WARM_UP_TIMEOUT_MS);
+    })
     .then(() => registry.schemaOf(handle))
     .then(
       () => logger.debug(`warm-up of cluster "${handle.name}" done`, { ms: Date.now() - started }),
