@@ -3,13 +3,14 @@
 // errors, and the server's RSS at idle and under load.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { cleanEnv } from './lib/env.mjs';
 import { rssMiB, BIN } from './lib/stdio-session.mjs';
 import { runHttpLoad } from './http-load.mjs';
 
 function startSse(cwd, token, nodeArgs) {
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'sse', '--port', '0'], {
     cwd,
-    env: { ...process.env, PROXMOX_MCP_CONFIG: '', MCP_AUTH_TOKEN: token },
+    env: cleanEnv({ MCP_AUTH_TOKEN: token }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   return new Promise((resolve, reject) => {

@@ -1,92 +1,109 @@
 // Benchmarks: `npm run bench` (builds first). Drives the BUILT server as a client does, against PVE
-// simulators running in their own processes, and prints one table: figure, measured value, target and
-// whether it is met. Figures are medians over repeated runs; ratios are measured side by side in the
-// same run. Nothing here asserts, so a slow machine never turns CI red; the targets are in the table.
-//   node test/bench/run.mjs [--only cold,calls,inventory,fanout,http,memory,package] [--markdown]
+// simulators in their own processes, and prints one table: figure, measured value, target, met.
+// The measurements (suite.mjs) run once under Node 20 (the Node running this) and once under Node 24
+// (the `node` npm package's binary, installed on first use: lib/node24.mjs), each started with a
+// minimal environment (PATH, HOME; lib/env.mjs says why), and so is every child they start. Figures
+// are medians; ratios are measured side by side in the same run. Nothing asserts: the targets are in
+// the table.
+//   node test/bench/run.mjs [--only=tools,cold,calls,first,memory,inventory,soak,fanout,http,package]
+//                           [--node=20,24] [--soak=CALLS] [--calls=N] [--markdown]
+// --soak: length of the mixed-call soak per Node; default 8,000 calls (about a minute per Node on a
+// quiet 2-core machine); the issue's full soak is --soak=40000 (several minutes per Node).
+import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { callOverhead } from './call-overhead.mjs';
-import { coldStart } from './cold-start.mjs';
-import { fanOut } from './fan-out.mjs';
-import { httpLoad } from './http-load-figures.mjs';
-import { inventory } from './inventory.mjs';
-import { configDir } from './lib/config.mjs';
-import { startSimProcess } from './lib/sim.mjs';
-import { stdioMemory } from './memory.mjs';
-import { packageFigures } from './package.mjs';
+import { fileURLToPath } from 'node:url';
+import { cleanEnv } from './lib/env.mjs';
+import { node24 } from './lib/node24.mjs';
 
-const GUESTS = 10_000;
+const SUITE = fileURLToPath(new URL('./suite.mjs', import.meta.url));
+/** Measured once (on the first Node): they do not depend on it, or are about the package. */
+const ONCE = new Set(['tools', 'fanout', 'http', 'package']);
+
 const argv = process.argv.slice(2);
-const only = argv
-  .find((a) => a.startsWith('--only='))
-  ?.slice(7)
-  .split(',');
+const flag = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const only = flag('only')?.split(',');
+const nodes = (flag('node') ?? '20,24').split(',');
+const soakCalls = Number(flag('soak') ?? 8_000);
+const calls = Number(flag('calls') ?? 500);
 const markdown = argv.includes('--markdown');
-const want = (name) => !only || only.includes(name);
+const ALL = ['tools', 'cold', 'calls', 'first', 'memory', 'inventory', 'soak', 'fanout', 'http', 'package'];
 
-async function main() {
-  const sims = [];
-  const sim = async (opts) => {
-    const s = await startSimProcess(opts);
-    sims.push(s);
-    return s;
-  };
-  const rows = [];
-  const section = async (name, title, fn) => {
-    if (!want(name)) return;
-    process.stderr.write(`bench: ${title}…\n`);
-    for (const row of await fn()) rows.push({ section: title, ...row });
-  };
-  try {
-    const demo = await sim({});
-    const demoDir = configDir({ demo });
-    await section('cold', 'cold start', () => coldStart({ cwd: demoDir }));
-    await section('calls', 'call overhead', () => callOverhead({ cwd: demoDir, sim: demo, calls: 500 }));
-    await section('inventory', 'inventory', async () => {
-      const big = await sim({ seed: { guests: GUESTS } });
-      return inventory({ cwd: configDir({ big }), guests: GUESTS });
+function runSuite(bin, sections) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, [SUITE, JSON.stringify({ only: sections, soakCalls, calls })], {
+      // The machine's environment goes along in one variable, for the one row that measures with it.
+      env: cleanEnv({ PMCP_BENCH_MACHINE_ENV: JSON.stringify(process.env) }),
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-    await section('fanout', 'fan-out', async () => {
-      const hanging = await sim({ faults: [{ kind: 'hang' }] });
-      return fanOut({ healthy: demo, hanging });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.once('exit', (code) => {
+      const line = out.trim().split('\n').pop();
+      if (code !== 0 || !line) return reject(new Error(`bench suite under ${bin} exited ${code}`));
+      resolve(JSON.parse(line));
     });
-    await section('http', 'HTTP', () => httpLoad({ cwd: demoDir }));
-    await section('memory', 'memory', () => stdioMemory({ cwd: demoDir }));
-    await section('package', 'package', () => packageFigures());
-  } finally {
-    await Promise.all(sims.map((s) => s.close()));
-  }
-  print(rows);
+  });
 }
 
-function print(rows) {
-  const header = `proxmox-mcp bench — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`;
+async function main() {
+  const wanted = only ?? ALL;
+  const results = [];
+  for (const [i, n] of nodes.entries()) {
+    const sections = wanted.filter((s) => i === 0 || !ONCE.has(s));
+    if (!sections.length) continue;
+    let bin = process.execPath;
+    if (n === '24') {
+      try {
+        bin = node24();
+      } catch (err) {
+        results.push({
+          node: 'Node 24',
+          rows: [{ section: '-', figure: 'Node 24 not available', value: String(err.message).slice(0, 200) }],
+        });
+        continue;
+      }
+    } else if (n !== process.versions.node.split('.')[0]) {
+      throw new Error(`--node=${n}: run the bench with that Node, or use 24 (installed on demand)`);
+    }
+    results.push(await runSuite(bin, sections));
+  }
+  print(results);
+}
+
+function print(results) {
+  const header = `proxmox-mcp bench — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} at the end; children started with a minimal environment`;
+  const rows = results.flatMap((r) => r.rows.map((row) => ({ node: r.node, ...row })));
   const cells = rows.map((r) => [
+    r.node,
     r.figure,
     r.value,
     r.target ?? '',
     r.met === undefined ? '' : r.met ? 'yes' : 'NO',
   ]);
-  const head = ['figure', 'measured', 'target', 'met'];
+  const head = ['node', 'figure', 'measured', 'target', 'met'];
   if (markdown) {
     console.log(`${header}\n`);
     console.log(`| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
     for (const c of cells) console.log(`| ${c.map((x) => x.replaceAll('|', '\\|')).join(' | ')} |`);
-    return;
+  } else {
+    const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+    const line = (c) =>
+      c
+        .map((x, i) => x.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd();
+    console.log(header);
+    console.log(line(head));
+    console.log(line(widths.map((w) => '-'.repeat(w))));
+    for (const c of cells) console.log(line(c));
   }
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c) =>
-    c
-      .map((x, i) => x.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  console.log(header);
-  console.log(line(head));
-  console.log(line(widths.map((w) => '-'.repeat(w))));
-  for (const c of cells) console.log(line(c));
   const missed = rows.filter((r) => r.met === false);
   console.log(
     missed.length
-      ? `\n${missed.length} target(s) not met: ${missed.map((r) => r.figure).join('; ')}`
+      ? `\n${missed.length} target(s) not met: ${missed.map((r) => `${r.figure} (${r.node})`).join('; ')}`
       : '\nevery target met',
   );
 }

@@ -11,7 +11,12 @@ console.log(
 );
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line === 'stats') {
-    console.log(JSON.stringify({ requests: sim.requests.length, connections: sim.tlsConnections ?? null }));
+    // Requests per path too: the bench counts /version per schema load from this log.
+    const paths = {};
+    for (const r of sim.requests) paths[r.path] = (paths[r.path] ?? 0) + 1;
+    console.log(
+      JSON.stringify({ requests: sim.requests.length, connections: sim.tlsConnections ?? null, paths }),
+    );
   }
 });
 process.stdin.on('end', () => void sim.close().then(() => process.exit(0)));

@@ -1,17 +1,20 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { cleanEnv } from './env.mjs';
 
 export const BIN = fileURLToPath(new URL('../../../bin/proxmox-mcp.js', import.meta.url));
 
 /**
  * The built server over stdio, spoken to with raw JSON-RPC lines (no SDK client in the measuring
- * process, so its own cost is not counted against the server).
+ * process, so its own cost is not counted against the server). Started with the Node running the
+ * bench and a minimal environment (lib/env.mjs) unless `env` is given whole; `script` replaces the
+ * server (the cold-start baseline).
  */
-export function startStdio({ cwd, args = [], env = {}, nodeArgs = [] }) {
-  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
+export function startStdio({ cwd, args = [], env = cleanEnv(), nodeArgs = [], script = BIN }) {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd,
-    env: { ...process.env, PROXMOX_MCP_CONFIG: '', ...env },
+    env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
