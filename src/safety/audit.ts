@@ -3,7 +3,7 @@ import { clip } from '../clip.js';
 import type { Logger } from '../logger.js';
 import type { BeforeSend, OutgoingRequest, RequestEvent, RequestObserver } from '../proxmox/client.js';
 import { ProxmoxHttpError, ProxmoxRefusedError } from '../proxmox/errors.js';
-import { redactParams } from './redact-params.js';
+import { maskedValues, redactParams, scrubValues } from './redact-params.js';
 
 /**
  * One line of the audit log. Field names are part of the public interface (people grep them).
@@ -151,7 +151,14 @@ export function resultRecord(event: RequestEvent, now: Date): AuditRecord {
     outcome: event.refused ? 'refused' : event.error ? 'error' : 'ok',
     ...(status !== undefined ? { status } : {}),
     // Redacted before it is cut (clip.ts): a cut never keeps a piece of a secret.
-    ...(event.error ? { message: clip(event.error.message, MAX_MESSAGE_CHARS) } : {}),
+    ...(event.error
+      ? {
+          message: clip(
+            scrubValues(event.error.message, maskedValues(event.params, event.path)),
+            MAX_MESSAGE_CHARS,
+          ),
+        }
+      : {}),
     ...(upid ? { upid } : {}),
     duration_ms: event.durationMs,
   };

@@ -16,3 +16,29 @@ export function redactParams(params: Record<string, unknown>, path?: string): Re
   }
   return out;
 }
+
+/**
+ * The values `redactParams` masks, as text, so that a message quoting one (PVE's "got '…'" type
+ * errors, a proxy echoing the body) can be scrubbed too. Very short values would mask ordinary words.
+ */
+export function maskedValues(params: Record<string, unknown>, path?: string): string[] {
+  const atPath = path === undefined ? undefined : sensitiveAt(path);
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(params)) {
+    if (!isSensitiveName(k, atPath)) continue;
+    for (const item of Array.isArray(v) ? v : [v]) {
+      if (typeof item === 'string' || typeof item === 'number') {
+        const text = String(item);
+        if (text.length >= 4) out.push(text, encodeURIComponent(text));
+      }
+    }
+  }
+  return out.sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every masked parameter value replaced by "***". */
+export function scrubValues(text: string, values: readonly string[]): string {
+  let out = text;
+  for (const v of values) if (out.includes(v)) out = out.split(v).join('***');
+  return out;
+}

@@ -246,6 +246,40 @@ describe('sensitive parameters are masked in the audit file, the logs and confir
   });
 });
 
+describe('an error that quotes a masked value', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('is scrubbed of it in the audit record and the log', async () => {
+    const file = auditFile();
+    h = await startHarness({ auditLog: file });
+    h.sims.demo!.setGarbage('/pve-docs');
+    h.sims.demo!.faults.add({
+      kind: 'status',
+      status: 400,
+      reason: 'Parameter verification failed.',
+      body: JSON.stringify({
+        data: null,
+        message: `type check failed - got '${V('echo')}'\n`,
+        errors: { password: `got '${V('echo')}'` },
+      }),
+      match: 'PUT /access/password',
+    });
+    await h.call('proxmox_api_call', {
+      method: 'PUT',
+      path: '/access/password',
+      data: { userid: 'alice@pve', password: V('echo') },
+    });
+    const audit = readFileSync(file, 'utf8');
+    expect(audit).toMatch(/"outcome":"error".*type check failed - got '\*\*\*'/);
+    expect(audit).not.toContain('S3CR3T');
+    expect(h.logs.join('')).not.toContain('S3CR3T');
+  });
+});
+
 describe('the endpoint table', () => {
   it('matches concrete paths however they are spelled, and only the named parameters', () => {
     for (const p of ['/cluster/acme/plugins', '//cluster//acme/plugins/', '/cluster%2Facme/plugins']) {
