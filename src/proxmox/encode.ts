@@ -23,7 +23,11 @@ function scalar(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'bigint') return String(v);
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return '';
-  return JSON.stringify(v);
+  // The client refuses parameters that are not flat before anything is encoded (flat-params.ts);
+  // reaching here with a structure is a bug, and stringifying it could overflow on a deep one.
+  throw new TypeError(
+    `cannot encode a ${Array.isArray(v) ? 'nested list' : typeof v} as a PVE parameter value`,
+  );
 }
 
 export function encodeQuery(params: Params | undefined): string {
