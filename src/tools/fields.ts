@@ -39,16 +39,29 @@ export const limit = (dflt: number, max: number) =>
     );
 
 /**
- * How long to wait for a task: seconds, or true (60 s) / false (0: return the UPID at once). Listed
- * as an integer (clients handle plain types best) but booleans are accepted, as models send them.
+ * How long to wait for a task: seconds, or true (60 s) / false (0: return the UPID at once). Listed as
+ * `"type": ["integer", "boolean"]` so schema-driven clients offer both (not as anyOf, which some
+ * clients drop); null, which some send for an empty field, means the default.
  */
 export const waitField = (dflt: number) =>
   z
-    .preprocess(
-      (v) => (v === true ? DEFAULT_WAIT_SECONDS : v === false ? 0 : v),
-      z.number().int().min(0).max(MAX_WAIT_SECONDS),
+    .unknown()
+    // A refinement, not z.custom: it lets the object report other bad keys (z.custom stops there).
+    .refine(
+      (v) =>
+        v === undefined ||
+        v === null ||
+        typeof v === 'boolean' ||
+        (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_WAIT_SECONDS),
+      {
+        message: `must be seconds from 0 to ${MAX_WAIT_SECONDS}, or true (${DEFAULT_WAIT_SECONDS}) / false (0)`,
+      },
     )
-    .default(dflt)
+    .optional()
+    .transform((v) =>
+      v === true ? DEFAULT_WAIT_SECONDS : v === false ? 0 : ((v as number | null | undefined) ?? dflt),
+    )
+    .meta({ type: ['integer', 'boolean'], minimum: 0, maximum: MAX_WAIT_SECONDS })
     .describe(
-      `Seconds to wait for the task to finish before answering (0 = return the UPID at once; true = ${DEFAULT_WAIT_SECONDS}; at most ${MAX_WAIT_SECONDS}). Sends progress notifications while waiting; a task still running when the time is up is reported as such, and get_task continues the wait. Default ${dflt}.`,
+      `Seconds to wait for the task (true = ${DEFAULT_WAIT_SECONDS}, false or 0 = return the UPID at once; at most ${MAX_WAIT_SECONDS}; default ${dflt}). Sends progress while waiting; a task still running at the end is reported as such, and get_task continues the wait.`,
     );

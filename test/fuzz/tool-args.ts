@@ -16,7 +16,8 @@ export interface FuzzCall {
 }
 
 interface PropSchema {
-  type?: string;
+  /** A list where a field takes several types (wait: ["integer", "boolean"]): the first is used. */
+  type?: string | string[];
   enum?: unknown[];
   pattern?: string;
   minLength?: number;
@@ -53,7 +54,7 @@ const PLAUSIBLE_NUMBERS = [0, 0, 0, 0, 1, 2, 5, 100, 101, 103, 200, 201, 202, 99
 
 function plausible(schema: PropSchema, rng: Rng): unknown {
   if (schema.enum?.length) return rng.pick(schema.enum);
-  switch (schema.type) {
+  switch (Array.isArray(schema.type) ? schema.type[0] : schema.type) {
     case 'integer':
     case 'number': {
       const min = schema.minimum ?? -Infinity;
