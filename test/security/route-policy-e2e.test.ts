@@ -1,6 +1,7 @@
 import { ElicitRequestSchema, type ElicitRequest } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolvePolicy, type PolicyEntry } from '../../src/safety/policy.js';
+import { DEFAULT_POLICY, resolvePolicy, type PolicyEntry } from '../../src/safety/policy.js';
+import type { PolicyRule } from '../../src/safety/rules.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { ROUTES, Router, routingFragments } from '../../src/simulator/routes.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
@@ -138,6 +139,65 @@ describe.each(MODES)('policies hold on the route PVE takes, %s', (mode) => {
     expect(writesReached(t.sim)).toEqual(['POST /nodes/{node}/qemu/{vmid}/status/shutdown']);
   });
 });
+
+/** A concrete request for a default confirm rule: wildcards filled in, conditions met. */
+function exampleOf(rule: PolicyRule): { method: string; path: string; data: Record<string, unknown> } {
+  const fill: Record<string, string> = {
+    nodes: 'pve1',
+    qemu: '100',
+    lxc: '200',
+    snapshot: 's1',
+    services: 'pveproxy',
+    replication: '100-0',
+  };
+  const segments = rule.pattern.map((seg, i) => {
+    if (seg === '**') return i === 0 ? 'cluster' : 'join';
+    return seg === '*' ? (fill[rule.pattern[i - 1] ?? ''] ?? 'x') : seg;
+  });
+  const path =
+    segments.length === 1 && segments[0] === 'cluster' ? '/nodes/pve1/qemu/100' : '/' + segments.join('/');
+  const data = Object.fromEntries(rule.conditions.map((c) => [c.name, c.values?.[0] ?? 'x']));
+  return { method: rule.method, path, data };
+}
+
+/** Spellings PVE routes to the same handler: doubled and trailing slashes, escaped letters, the prefix. */
+function respell(path: string): string[] {
+  const last = path.lastIndexOf('/');
+  const escapedLetter =
+    path.slice(0, last + 1) + '%' + path.charCodeAt(last + 1).toString(16) + path.slice(last + 2);
+  return [
+    path,
+    path.replace(/^(\/[^/]+)\//, '$1//') + '/',
+    escapedLetter,
+    `/api2/json${path.replace(/\//g, '//')}`,
+  ];
+}
+
+describe.each(MODES.filter((m) => m !== 'schema available'))(
+  'every default confirm rule asks, %s',
+  (mode) => {
+    let h: Harness | undefined;
+    afterEach(async () => {
+      await h?.close();
+      h = undefined;
+    });
+
+    it('for every spelling, and nothing declined is sent', async () => {
+      const t = await harness({}, mode);
+      h = t.h;
+      for (const rule of DEFAULT_POLICY.confirm) {
+        const { method, path, data } = exampleOf(rule);
+        for (const spelled of respell(path)) {
+          const before = t.asked.length;
+          const r = await h.call('proxmox_api_call', { method, path: spelled, data });
+          expect(textOf(r), `${rule.text}: ${spelled}`).toMatch(/needs the user's confirmation/);
+          expect(t.asked.length, spelled).toBe(before + 1);
+        }
+      }
+      expect(t.sim.requests.filter((q) => q.method !== 'GET')).toEqual([]);
+    });
+  },
+);
 
 describe.each(MODES)('every tool that sends requests passes the policy, %s', (mode) => {
   let h: Harness | undefined;
