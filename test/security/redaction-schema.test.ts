@@ -43,7 +43,7 @@ function writeParams(file: string): Param[] {
     const node = stack.pop()!;
     for (const [method, info] of Object.entries(node.info ?? {})) {
       if (method === 'GET') continue;
-      for (const [name, p] of Object.entries(info.parameters?.properties ?? {})) {
+      for (const [name, p] of Object.entries(info?.parameters?.properties ?? {})) {
         out.push({ method, path: node.path, name, description: String(p.description ?? '') });
       }
     }
