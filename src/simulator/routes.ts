@@ -1,5 +1,9 @@
 import type { RouteDef } from './route-types.js';
 import { accessRoutes } from './routes/access.js';
+import { backupJobRoutes } from './routes/backup-jobs.js';
+import { haRoutes } from './routes/ha.js';
+import { storageContentRoutes } from './routes/storage-content.js';
+import { userRoutes } from './routes/users.js';
 import { agentRoutes } from './routes/agent.js';
 import { clusterRoutes, versionRoutes } from './routes/cluster.js';
 import { guestConfigRoutes } from './routes/guest-config.js';
@@ -19,6 +23,8 @@ import { taskRoutes } from './routes/tasks.js';
  */
 export const ROUTES: readonly RouteDef[] = [
   ...clusterRoutes,
+  ...backupJobRoutes,
+  ...haRoutes,
   ...nodeRoutes,
   ...networkRoutes,
   ...guestRoutes,
@@ -29,8 +35,10 @@ export const ROUTES: readonly RouteDef[] = [
   ...taskListRoutes,
   ...taskRoutes,
   ...nodeStorageRoutes,
+  ...storageContentRoutes,
   ...storageRoutes,
   ...accessRoutes,
+  ...userRoutes,
   ...versionRoutes,
 ];
 

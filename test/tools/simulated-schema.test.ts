@@ -44,6 +44,34 @@ describe('a simulated cluster says its schema is partial', () => {
   });
 });
 
+describe('the everyday endpoints through the tools (issue 13)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h?.close());
+
+  it('"list backups in storage" finds the storage content endpoint, and the call answers with backups', async () => {
+    const found = await h.call('proxmox_api_describe', { query: 'list backups in storage' });
+    const hits = (found.structuredContent as { results: Array<{ template: string }> }).results;
+    expect(hits.map((x) => x.template)).toContain('/nodes/{node}/storage/{storage}/content');
+    const r = await h.call('proxmox_api_call', {
+      path: '/nodes/pve1/storage/nas/content',
+      data: { content: 'backup' },
+    });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    expect(textOf(r)).toMatch(/vzdump-qemu-100-/);
+  });
+
+  it.each(['/access/users', '/cluster/backup', '/cluster/ha/resources', '/cluster/ha/status/current'])(
+    'GET %s answers on the demo',
+    async (path) => {
+      const r = await h.call('proxmox_api_call', { path });
+      expect(r.isError, textOf(r)).toBeFalsy();
+    },
+  );
+});
+
 describe('a real schema', () => {
   it('carries no simulator note', () => {
     const index = new ApiIndex(syntheticTree, { version: '9.2.11' });
