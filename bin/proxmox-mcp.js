@@ -1,13 +1,20 @@
 #!/usr/bin/env node
 // Thin launcher: everything lives in the bundled dist/cli.js (built by `npm run build`).
 //
-// Before any code loads: keep V8's young generation at its starting size. This server idles between
-// calls and each call leaves little alive, yet V8 doubles the young generation whenever a scavenge
-// finds many survivors (start-up, a schema download) and never shrinks it back: measured by
-// `npm run bench`, ~12 MB of RSS after 200 stdio calls (82 MB vs 70 MB), with no measurable change in
-// call latency or HTTP throughput. It is set here because `node` started by npx or an MCP client takes
-// no flags from us; V8 reads this flag whenever it considers growing.
+// Before any code loads, two V8 heap settings, for a server that idles between calls and keeps little
+// alive from one call to the next. Set here because `node` started by npx or an MCP client takes no
+// flags from us; V8 reads both whenever it considers growing a space. Measured with the client on
+// undici (test/bench soak and inventory figures; each alone and together, no measurable change in
+// call latency):
+// - --semi-space-growth-factor=1 keeps the young generation at its starting size. V8 doubles it
+//   whenever a scavenge finds many survivors (start-up, a schema load) and never shrinks it back.
+//   Without it, 8,000 mixed calls climb to 133 MB RSS (94 MB after the first 1,000); with it, 107 MB.
+// - --heap-growing-percent=25 lets the old generation grow to 1.25× what is alive after a full GC,
+//   instead of V8's default factor (up to 4× on a small heap): garbage promoted by the small young
+//   generation is collected sooner. 8,000 mixed calls then stay at 80-90 MB instead of climbing to
+//   107 MB, and five 10,000-guest inventories end at 96 MB instead of 143 MB.
 import { setFlagsFromString } from 'node:v8';
 
 setFlagsFromString('--semi-space-growth-factor=1');
+setFlagsFromString('--heap-growing-percent=25');
 await import('../dist/cli.js');

@@ -53,7 +53,7 @@ try {
       ...(await afterInventories({ cwd: dir, guests: GUESTS })),
     ];
   });
-  await section('soak', 'soak', () => soak({ cwd: demoDir, calls: opts.soakCalls ?? 8_000 }));
+  await section('soak', 'soak', () => soak({ cwd: demoDir, calls: opts.soakCalls ?? 40_000 }));
   await section('fanout', 'fan-out', async () => {
     const hanging = await sim({ faults: [{ kind: 'hang' }] });
     return fanOut({ healthy: demo, hanging });
