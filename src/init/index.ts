@@ -81,9 +81,7 @@ async function fetchTls(
     hs = await tlsHandshake({ host: a.host, port: a.port }, FETCH_TIMEOUT_MS, () => undefined);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const problem = `cannot read the certificate of ${a.url}: ${e.code ?? ''} ${e.message}`
-      .replace(/\s+/g, ' ')
-      .trim();
+    const problem = `cannot read the certificate of ${a.url}: ${errnoText(e)}`.replace(/\s+/g, ' ').trim();
     // On a terminal every answer so far is kept: the file can be written without a pin.
     if (prompter && (await keepWithoutPin(prompter, problem))) return { kind: 'verify' };
     throw new InitError(
@@ -130,4 +128,11 @@ async function keepWithoutPin(prompter: Prompter, problem: string): Promise<bool
       '  "fingerprint" line it prints (or PVE GUI → Node → System → Certificates).\n',
   );
   return prompter.confirm('Write the file without a pinned fingerprint?', true);
+}
+
+/** "ECONNREFUSED (connect 127.0.0.1:1)": Node's message already holds the code; say it once. */
+function errnoText(e: NodeJS.ErrnoException): string {
+  if (!e.code) return e.message;
+  if (!e.message.includes(e.code)) return `${e.code} ${e.message}`;
+  return `${e.code} (${e.message.replace(e.code, '').replace(/\s+/g, ' ').trim()})`;
 }
