@@ -5,6 +5,7 @@
 //   node test/bench/stdio-backpressure.mjs        (after npm run build)
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { cleanEnv } from './lib/env.mjs';
 
