@@ -18,6 +18,8 @@ export interface PreflightResult {
   notes: string[];
   /** False when the schema could not judge the call (unavailable, or slow): it was sent as given. */
   checked: boolean;
+  /** The endpoint's boolean parameters (so a 400's advice mentions 0/1 only when one is involved). */
+  booleanParams?: string[];
 }
 
 /** A call the schema proves PVE would reject: refused locally, with PVE's own wording. */
@@ -84,7 +86,10 @@ export async function preflight(
         '. proxmox_api_describe shows the parameters.',
     );
   }
-  return { params: result.params, notes: result.coercions, checked: true };
+  const booleanParams = Object.entries(info.parameters?.properties ?? {})
+    .filter(([, p]) => (p as { type?: string }).type === 'boolean')
+    .map(([k]) => k);
+  return { params: result.params, notes: result.coercions, checked: true, booleanParams };
 }
 
 /** The first ten, each clipped: a call with 10,000 unknown keys must not get a megabyte back. */

@@ -17,6 +17,8 @@ import { describeUncertainWrite, writeMayHaveRun } from './uncertain-write.js';
 export interface ErrorContext {
   /** The parameters as the caller gave them (before 0/1 encoding): to tell whether a boolean was involved. */
   sent?: Record<string, unknown>;
+  /** The endpoint's boolean parameters, from the cluster's API schema when it could be had. */
+  booleanParams?: readonly string[];
 }
 
 /**
@@ -120,13 +122,17 @@ function describeUnreachable(err: ProxmoxHttpError, where: string): string {
 }
 
 /**
- * The 0/1 hint only helps when a boolean was involved: PVE named a parameter whose check is a boolean
- * one ("type check ('boolean') failed"), or whose value, as sent, was true/false.
+ * The 0/1 hint only helps when a boolean was involved: PVE named a parameter that is a boolean in the
+ * cluster's schema (when it could be had), whose check is a boolean one ("type check ('boolean')
+ * failed"), or whose value, as sent, was true/false.
  */
 function booleanInvolved(err: ProxmoxHttpError, context: ErrorContext): boolean {
   const named = Object.entries(err.paramErrors ?? {});
   return named.some(
-    ([name, message]) => /\bboolean\b/i.test(message) || typeof context.sent?.[name] === 'boolean',
+    ([name, message]) =>
+      /\bboolean\b/i.test(message) ||
+      context.booleanParams?.includes(name) === true ||
+      typeof context.sent?.[name] === 'boolean',
   );
 }
 

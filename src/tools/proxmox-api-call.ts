@@ -102,11 +102,13 @@ function build(readOnly: boolean): ToolDefinition {
       // reject is refused here with PVE's wording and the fix, and safe coercions are applied.
       let params: Record<string, unknown> = args.data ?? {};
       let coercions: string[] = [];
+      let booleanParams: string[] | undefined;
       const normalized = tryNormalize(args.path);
       if (normalized) {
         const checked = await preflight(ctx, args.method, normalized, params);
         params = checked.params;
         coercions = checked.notes;
+        booleanParams = checked.booleanParams;
       }
       const path = normalized ?? args.path;
       const sent = { cluster: ctx.cluster.name, method: args.method, path };
@@ -118,7 +120,7 @@ function build(readOnly: boolean): ToolDefinition {
         // here, with what was sent in structuredContent; everything else by the generic error path.
         const uncertain = writeMayHaveRun(err);
         if (!uncertain && !(err instanceof ProxmoxHttpError && err.code === 'PARAMETER_ERROR')) throw err;
-        const text = describeError(err, ctx.cluster.config, { sent: args.data });
+        const text = describeError(err, ctx.cluster.config, { sent: args.data, booleanParams });
         return {
           structured: { ...sent, data: null, ...(uncertain ? { outcome_unknown: text } : {}) },
           text,

@@ -58,6 +58,44 @@ describe('task reports say only what PVE said', () => {
   });
 });
 
+describe('the 0/1 hint with the API schema at hand', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h?.close());
+
+  it('with the schema at hand, a 400 naming a boolean parameter gets the 0/1 hint even when sent as 1', async () => {
+    const body = JSON.stringify({
+      data: null,
+      errors: { vmstate: 'cannot save the state of a stopped VM' },
+      message: 'Parameter verification failed.\n',
+    });
+    h.sims.demo!.faults.add({
+      kind: 'status',
+      status: 400,
+      reason: 'Parameter verification failed.',
+      body,
+      match: 'POST /nodes/pve1/qemu/100/snapshot',
+      times: 2,
+    });
+    const bool = await h.call('proxmox_api_call', {
+      method: 'POST',
+      path: '/nodes/pve1/qemu/100/snapshot',
+      data: { snapname: 'b2', vmstate: 1 },
+    });
+    expect(textOf(bool)).toMatch(/vmstate: cannot save the state/);
+    expect(textOf(bool)).toMatch(/booleans are 0\/1/);
+    const other = await h.call('proxmox_api_call', {
+      method: 'POST',
+      path: '/nodes/pve1/qemu/100/snapshot',
+      data: { snapname: 'b3', description: 'x' },
+    });
+    expect(textOf(other)).toMatch(/vmstate: cannot save the state/);
+    expect(textOf(other)).toMatch(/booleans are 0\/1/); // vmstate is a boolean in the schema
+  });
+});
+
 describe('a running task', () => {
   let h: Harness;
   beforeAll(async () => {
