@@ -1,5 +1,6 @@
 import { cutText } from '../clip.js';
 import { nestsDeeperThan } from '../proxmox/answer-depth.js';
+import { isSensitiveName } from '../safety/sensitive-params.js';
 import { isInteger, isNumber } from './check-prop.js';
 import { parseBoolean, toPropertyString } from './property-string.js';
 import type { PropertySchema } from './types.js';
@@ -78,5 +79,8 @@ export function coerceValue(
     out = coerceScalar(value, schema, encoding);
   }
   if (out === value) return { value };
+  // A secret's value is never quoted back (redact-params.ts has the same rule): only its type.
+  if (isSensitiveName(name))
+    return { value: out, note: `${name}: a ${typeof value} → a ${typeof out} (value not shown)` };
   return { value: out, note: `${name}: ${show(value)} → ${show(out)}` };
 }

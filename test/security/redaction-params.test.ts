@@ -5,6 +5,7 @@ import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../src/safety/policy.js';
 import { redactParams } from '../../src/safety/redact-params.js';
+import { coerceValue } from '../../src/schema/coerce.js';
 import { SENSITIVE_BY_ENDPOINT } from '../../src/safety/sensitive-params.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
@@ -292,6 +293,12 @@ describe('the endpoint table', () => {
       keyboard: 'de',
       tokenid: 'ci',
     });
+  });
+
+  it('a coercion note on a secret-named parameter names the change, not the value', () => {
+    const c = coerceValue('cipassword', 31415926, { type: 'string' }, 'form');
+    expect(c).toEqual({ value: '31415926', note: 'cipassword: a number → a string (value not shown)' });
+    expect(coerceValue('vmstate', true, { type: 'boolean' }, 'form').note).toBe('vmstate: true → 1');
   });
 
   it('every entry says why', () => {
