@@ -13,7 +13,7 @@ import { startHarness, textOf, type Harness } from '../helpers/harness.js';
  */
 function documentedExamples(): Array<{ line: string; tool: string; args: Record<string, unknown> }> {
   const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-  const block = /<!-- tool-examples:start -->\n```text\n([\s\S]*?)```\n<!-- tool-examples:end -->/.exec(
+  const block = /<!-- tool-examples:start -->\s*```text\n([\s\S]*?)```\s*<!-- tool-examples:end -->/.exec(
     readme,
   );
   expect(block, 'README tool-examples block').not.toBeNull();
