@@ -43,6 +43,10 @@ export function settlingRead(method: string, path: string): string {
   const guest = /^\/nodes\/([^/]+)\/(qemu|lxc)\/(\d+)(\/.*)?$/.exec(path);
   if (guest) {
     const [, node, kind, vmid, rest = ''] = guest;
+    // A configuration change (PUT is synchronous; POST on qemu runs as a qmconfig task): read it back.
+    if (rest === '/config') {
+      return `GET ${path} (the current configuration: compare it with what was sent)${method === 'POST' ? `, or GET /nodes/${node}/tasks?vmid=${vmid}&typefilter=qmconfig&source=all` : ''}`;
+    }
     const prefix = kind === 'qemu' ? 'qm' : 'vz';
     const entry = TASK_TYPES.find(([re]) => re.test(rest));
     const type = entry ? entry[1](prefix, entry[0].exec(rest)!) : undefined;

@@ -56,6 +56,31 @@ describe('task reports say only what PVE said', () => {
       h.sims.demo!.setGarbage(null);
     }
   });
+
+  // Last here: it loads the API schema, which the 400 test above must not have.
+  it('get_task keeps waiting through a failed status read, and says so when it cannot read at all', async () => {
+    const snap = await h.call('proxmox_api_call', {
+      method: 'POST',
+      path: '/nodes/pve1/qemu/100/snapshot',
+      data: { snapname: 'waitthrough' },
+    });
+    const upid = (snap.structuredContent as { upid: string }).upid;
+    // 500 is not retried by the client itself: only the wait's own retry gets past it.
+    const poll = /^GET \/nodes\/pve1\/tasks\/[^/]+\/status$/;
+    const once = h.sims.demo!.faults.add({ kind: 'status', status: 500, match: poll, times: 1 });
+    const r = await h.call('get_task', { upid, wait_seconds: 10 });
+    expect(once.hits).toBe(1);
+    expect(r.isError, textOf(r)).toBeFalsy();
+    expect((r.structuredContent as unknown as TaskResult).task.status).toBe('stopped');
+    h.sims.demo!.faults.add({ kind: 'status', status: 500, match: poll });
+    const failed = await h.call('get_task', { upid, wait_seconds: 2 });
+    expect(failed.isError).toBe(true);
+    expect(
+      textOf(failed).startsWith(
+        `Could not learn the state of task ${upid}: reading the task's status failed`,
+      ),
+    ).toBe(true);
+  });
 });
 
 describe('the 0/1 hint with the API schema at hand', () => {

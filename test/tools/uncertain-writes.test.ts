@@ -76,6 +76,18 @@ describe('uncertain writes', () => {
     expect(textOf(r)).not.toMatch(NO_RETRY);
   });
 
+  it('a timed-out config change names reading the configuration back', async () => {
+    h.sims.demo!.faults.add({ kind: 'hang', match: 'PUT /nodes/pve1/qemu/100/config' });
+    const r = await h.call('proxmox_api_call', {
+      method: 'PUT',
+      path: '/nodes/pve1/qemu/100/config',
+      data: { description: 'web server' },
+    });
+    expect(textOf(r)).toMatch(/MAY have been carried out/);
+    expect(textOf(r)).toContain('GET /nodes/pve1/qemu/100/config (the current configuration');
+    expect(textOf(r)).not.toMatch(NO_RETRY);
+  });
+
   it('reads keep their advice: a GET that times out may be retried', async () => {
     h.sims.demo!.faults.add({ kind: 'hang', match: 'GET /nodes/pve1/status' });
     const r = await h.call('proxmox_api_call', { path: '/nodes/pve1/status' });
