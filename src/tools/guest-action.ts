@@ -26,7 +26,7 @@ const MEANING: Record<(typeof ACTIONS)[number], string> = {
 export const guestAction = defineTool({
   name: 'guest_action',
   title: 'Start, stop, shut down, reboot, suspend or resume a guest',
-  description: `Changes the power state of a VM or container by VMID; the node and type are looked up. Actions: ${ACTIONS.map((a) => `${a} ${MEANING[a]}`).join('; ')}. Prefer shutdown over stop. By default it waits up to 60 s for the task and reports its outcome (PVE's exit status and log); a failed task is an error result. With wait 0 it returns the task UPID at once; get_task follows it. stop may need the user's confirmation.`,
+  description: `Changes the power state of a VM or container by VMID; the node and type are looked up. Actions: ${ACTIONS.map((a) => `${a} ${MEANING[a]}`).join('; ')}. Prefer shutdown over stop. By default it waits up to 60 s for the task and reports its outcome (PVE's exit status and log); a failed task is an error result; an unknown outcome is said as such, and then get_task settles it: never repeat the action blindly. With wait 0 it returns the task UPID at once; get_task follows it. stop may need the user's confirmation.`,
   input: {
     vmid,
     action: z.enum(ACTIONS).describe('start, shutdown, stop, reboot, suspend or resume'),
@@ -71,7 +71,8 @@ export const guestAction = defineTool({
       data = await ctx.cluster.client.request<unknown>(request.method, request.path, {}, opts);
     } catch (err) {
       if (!writeMayHaveRun(err)) throw err;
-      // Sent but unanswered: the text says it may have happened and which read settles it.
+      // Sent but unanswered: the text says it may have happened and which read settles it. An error
+      // result, unlike an interrupted wait below: here PVE never confirmed it took the action.
       const text = describeError(err, ctx.cluster.config);
       return { structured: { ...base, outcome_unknown: text }, text, isError: true };
     }
