@@ -83,6 +83,10 @@ function describeHttp(
     case 'NOT_IMPLEMENTED':
       return `No such API endpoint: ${err.detail} (501) for ${where}. Check the path (it is case-sensitive and has no trailing file extension); proxmox_api_describe with a query finds the right one.`;
     case 'PARAMETER_ERROR': {
+      const taskNode = /^\/nodes\/([^/]+)\/tasks\/[^/]+/.exec(err.facts.path)?.[1];
+      if (taskNode && /no such task/i.test(err.paramErrors?.upid ?? '')) {
+        return `No such task on node "${taskNode}" of cluster "${err.facts.cluster}" (400: upid: no such task): the UPID is mistyped, belongs to another cluster (pass cluster), or is too old to be kept. GET /nodes/${taskNode}/tasks lists the node's recent tasks.`;
+      }
       const params = err.paramErrors
         ? Object.entries(err.paramErrors)
             .map(([k, v]) => `${k}: ${v}`)

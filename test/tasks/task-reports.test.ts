@@ -33,6 +33,9 @@ describe('task reports say only what PVE said', () => {
     });
     expect(r.isError).toBe(true);
     expect(textOf(r)).not.toMatch(/booleans/);
+    expect(textOf(r)).toMatch(
+      /^No such task on node "pve1" of cluster "demo".*GET \/nodes\/pve1\/tasks lists/,
+    );
   });
 
   it('400s mention 0/1 only when a boolean was involved', async () => {
