@@ -13,7 +13,13 @@
 //   instead of V8's default factor (up to 4× on a small heap): garbage promoted by the small young
 //   generation is collected sooner. 8,000 mixed calls then stay at 80-90 MB instead of climbing to
 //   107 MB, and five 10,000-guest inventories end at 96 MB instead of 143 MB.
+import module from 'node:module';
 import { setFlagsFromString } from 'node:v8';
+
+// Node 22.1+ keeps V8's compiled code of dist/ in its compile cache (os.tmpdir(), or
+// NODE_COMPILE_CACHE) and reuses it at the next start: measured on Node 24, spawn → tools/list
+// 191 ms instead of 204-248 ms (side by side, busy machine). Node 20 has no such API.
+module.enableCompileCache?.();
 
 setFlagsFromString('--semi-space-growth-factor=1');
 setFlagsFromString('--heap-growing-percent=25');
