@@ -30,6 +30,7 @@ export interface WaitResult extends TaskReport {
 const DEFAULT_DELAYS_MS = [250, 500, 1000, 1000, 2000];
 /** After a failed status read: a blip (a proxy restarting, one dropped connection) passes in seconds. */
 const DEFAULT_RETRY_DELAYS_MS = [500, 1000, 2000, 4000];
+const MIN_RETRY_MS = 250;
 /** Failures that another read within the same wait will not change. */
 const PERMANENT = new Set([
   'AUTH_FAILED',
@@ -71,10 +72,12 @@ export async function waitForTask(
       failures++;
       const waited = Math.round((Date.now() - started) / 1000);
       const delay = retryDelays[Math.min(failures - 1, retryDelays.length - 1)] ?? 4000;
-      if (PERMANENT.has(err.code) || Date.now() + delay >= deadline) {
+      const remaining = deadline - Date.now();
+      // The last read may come at the deadline itself; below MIN_RETRY_MS it is not worth one.
+      if (PERMANENT.has(err.code) || remaining < MIN_RETRY_MS) {
         throw new TaskWaitInterrupted(u.upid, err, failures, waited);
       }
-      await sleep(delay, opts.signal, client.cluster.name, u.upid);
+      await sleep(Math.min(delay, remaining), opts.signal, client.cluster.name, u.upid);
       continue;
     }
     const now = Date.now();
