@@ -64,7 +64,7 @@ describe('server.json (MCP Registry)', () => {
 describe('versions in step', () => {
   it('npm version runs sync-versions, which updates server.json and manifest.json; --check spots a mismatch', async () => {
     expect(pkg.scripts.version).toMatch(
-      /node scripts\/sync-versions\.mjs && git add server\.json manifest\.json/,
+      /node scripts\/sync-versions\.mjs && git add server\.json manifest\.json gemini-extension\.json/,
     );
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pmcp-versions-'));
     mkdirSync(path.join(dir, 'scripts'));
@@ -72,7 +72,8 @@ describe('versions in step', () => {
       path.join(repoRoot, 'scripts/sync-versions.mjs'),
       path.join(dir, 'scripts/sync-versions.mjs'),
     );
-    for (const f of ['server.json', 'manifest.json']) copyFileSync(path.join(repoRoot, f), path.join(dir, f));
+    for (const f of ['server.json', 'manifest.json', 'gemini-extension.json'])
+      copyFileSync(path.join(repoRoot, f), path.join(dir, f));
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...pkg, version: '9.8.7' }));
     const script = path.join(dir, 'scripts/sync-versions.mjs');
     const bad = await run(process.execPath, [script, '--check'], { cwd: dir, env });
@@ -82,9 +83,10 @@ describe('versions in step', () => {
     expect((await run(process.execPath, [script, '--check'], { cwd: dir, env })).code).toBe(0);
     const synced = JSON.parse(readFileSync(path.join(dir, 'server.json'), 'utf8')) as ServerJson;
     expect([synced.version, synced.packages[0]!.version]).toEqual(['9.8.7', '9.8.7']);
-    expect(
-      (JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { version: string }).version,
-    ).toBe('9.8.7');
+    for (const f of ['manifest.json', 'gemini-extension.json'])
+      expect((JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { version: string }).version, f).toBe(
+        '9.8.7',
+      );
   });
 
   it('the repository is in step now', async () => {
