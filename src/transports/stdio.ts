@@ -16,12 +16,25 @@ export const MAX_LINE_BYTES = 4 * 1024 * 1024;
 /** How long requests already received may still be answered after stdin ends. */
 const DRAIN_MS = 5_000;
 
+/**
+ * Replies queued for a client that does not read them, beyond which the session ends. Input is not
+ * read while stdout is not draining, so only answers to requests already received can pile up here
+ * (many large tool results at once); a reading client never gets near it.
+ */
+export const MAX_QUEUED_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+/** Malformed-input notes on stderr: the first few each, then one summary line per interval. */
+const PROBLEM_BURST = 20;
+const PROBLEM_INTERVAL_MS = 10_000;
+
 export interface StdioOptions {
   maxLineBytes?: number;
   /** After stdin ends: how long to wait for answers to requests already received (default 5 s). */
   drainMs?: number;
   /** Told about input that was refused or dropped (never the input itself, which may be anything). */
   onProblem?: (message: string) => void;
+  /** Replies left unread beyond this end the session (default MAX_QUEUED_OUTPUT_BYTES). */
+  maxQueuedBytes?: number;
 }
 
 /**
@@ -62,6 +75,11 @@ export async function serveStdio(
  * a line over `maxLineBytes` → -32600 (and the rest of it skipped), all with `"id": null` unless the
  * id could be read. Malformed notifications and responses cannot be answered; they are reported to
  * `onProblem` (stderr) and dropped. Blank lines are skipped: they carry no message.
+ *
+ * Backpressure: while stdout is not draining (the client stopped reading), stdin is not read either,
+ * so a client that keeps writing and never reads cannot make the server queue replies without bound;
+ * reading resumes on 'drain'. Replies already owed still queue; past `maxQueuedBytes` the session
+ * ends with a message on stderr.
  */
 export class StdioLineTransport implements Transport {
   onclose?: () => void;
@@ -75,6 +93,9 @@ export class StdioLineTransport implements Transport {
   /** Requests received and not yet answered, by id. */
   private readonly pending = new Set<string | number>();
   private idle: (() => void) | undefined;
+  /** Settles on stdout's next 'drain': one listener however many replies wait for it. */
+  private drained: Promise<void> | undefined;
+  private readonly problems = new ProblemLog(PROBLEM_BURST, PROBLEM_INTERVAL_MS);
 
   constructor(
     private readonly stdin: Readable,
@@ -95,6 +116,7 @@ export class StdioLineTransport implements Transport {
 
   private readonly onData = (chunk: Buffer | string): void => {
     this.splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    if (this.stdout.writableNeedDrain) this.waitForDrain();
   };
 
   private readonly onStreamError = (error: Error): void => {
@@ -134,10 +156,30 @@ export class StdioLineTransport implements Transport {
       this.pending.delete(message.id);
       if (this.pending.size === 0) this.idle?.();
     }
-    return new Promise((resolve) => {
-      if (this.stdout.write(JSON.stringify(message) + '\n')) resolve();
-      else this.stdout.once('drain', resolve);
+    if (this.stdout.write(JSON.stringify(message) + '\n')) return Promise.resolve();
+    const limit = this.opts.maxQueuedBytes ?? MAX_QUEUED_OUTPUT_BYTES;
+    if (this.stdout.writableLength > limit) {
+      this.opts.onProblem?.(
+        `stdout: the client stopped reading; ${size(this.stdout.writableLength)} of replies are unread (limit ${size(limit)}): ending the session`,
+      );
+      void this.close();
+      return Promise.resolve();
+    }
+    return this.waitForDrain();
+  }
+
+  /** Stops reading stdin until stdout drains: no new requests while replies cannot leave. */
+  private waitForDrain(): Promise<void> {
+    if (this.drained) return this.drained;
+    this.stdin.pause();
+    this.drained = new Promise<void>((resolve) => {
+      this.stdout.once('drain', () => {
+        this.drained = undefined;
+        if (!this.closed) this.stdin.resume();
+        resolve();
+      });
     });
+    return this.drained;
   }
 
   close(): Promise<void> {
@@ -168,7 +210,13 @@ export class StdioLineTransport implements Transport {
       if ('method' in m && 'id' in m && m.id !== undefined) this.pending.add(m.id);
       this.onmessage?.(m);
     } else if (checked.kind === 'answer') this.answer(checked.error);
-    else this.opts.onProblem?.(`stdin: dropped ${checked.reason}`);
+    else this.problem(`stdin: dropped ${checked.reason}`);
+  }
+
+  /** A client sending garbage at full speed must not flood stderr (which it may not read) either. */
+  private problem(message: string): void {
+    const line = this.problems.note(message, Date.now());
+    if (line) this.opts.onProblem?.(line);
   }
 
   private refuse(code: number, message: string): void {
@@ -176,9 +224,42 @@ export class StdioLineTransport implements Transport {
   }
 
   private answer(error: ReturnType<typeof errorAnswer>): void {
-    this.opts.onProblem?.(`stdin: answered ${error.error.code}: ${error.error.message}`);
+    this.problem(`stdin: answered ${error.error.code}: ${error.error.message}`);
     this.send(error).catch((err: unknown) =>
       this.onerror?.(err instanceof Error ? err : new Error(String(err))),
     );
+  }
+}
+
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/**
+ * Lets the first `burst` messages through, then sums the rest up in at most one line per
+ * `intervalMs` (how many, and the latest).
+ */
+class ProblemLog {
+  private count = 0;
+  private held = 0;
+  private lastSummary = 0;
+
+  constructor(
+    private readonly burst: number,
+    private readonly intervalMs: number,
+  ) {}
+
+  note(message: string, now: number): string | undefined {
+    if (++this.count < this.burst) return message;
+    if (this.count === this.burst) {
+      this.lastSummary = now;
+      return `${message} (further input problems are summed up every ${this.intervalMs / 1000} s)`;
+    }
+    this.held++;
+    if (now - this.lastSummary < this.intervalMs) return undefined;
+    const line = `${this.held} more input problem${this.held === 1 ? '' : 's'} (latest: ${message})`;
+    this.lastSummary = now;
+    this.held = 0;
+    return line;
   }
 }

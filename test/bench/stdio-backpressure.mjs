@@ -1,7 +1,7 @@
 // stdio backpressure (issue 12, observation 6): a client writes malformed lines (each answered with a
-// reply ~45 times its size) and does not read stdout. The figure is the server's peak RSS while the
-// client is not reading, and how much input the server took before it stopped reading stdin. Then the
-// client reads again and the time until every line is answered is measured.
+// reply ~45 times its size) and does not read stdout, up to 50 MB. The figure is the server's peak RSS
+// while the client is not reading, and how much input the server took before it stopped reading stdin.
+// Then the client reads again and sends a ping: the time until it is answered (the backlog first).
 //   node test/bench/stdio-backpressure.mjs        (after npm run build)
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { cleanEnv } from './lib/env.mjs';
 const BIN = fileURLToPath(new URL('../../bin/proxmox-mcp.js', import.meta.url));
 const MiB = 1024 * 1024;
 
-const rssMiB = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const rssMiB = (pid) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 export async function backpressure({ garbageMiB = 50, line = 'x\n' } = {}) {
   // The garbage is never routed to a cluster: an address nothing listens on is enough.
@@ -28,13 +29,14 @@ export async function backpressure({ garbageMiB = 50, line = 'x\n' } = {}) {
   let written = 0;
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(child.pid))), 25);
-  while (written < garbageMiB * MiB) {
+  // A server without backpressure takes it all and grows; stop watching it past 1 GB.
+  while (written < garbageMiB * MiB && peak < 1024) {
     const ok = child.stdin.write(chunk);
     written += chunk.length;
     if (!ok) {
       const drained = await Promise.race([
         new Promise((r) => child.stdin.once('drain', () => r(true))),
-        new Promise((r) => setTimeout(() => r(false), 1_000)),
+        new Promise((r) => setTimeout(() => r(false), 3_000)),
       ]);
       if (!drained) break;
     }
@@ -42,7 +44,19 @@ export async function backpressure({ garbageMiB = 50, line = 'x\n' } = {}) {
   await new Promise((r) => setTimeout(r, 1_000));
   clearInterval(sampler);
   const stalledAt = written;
-  // Read again; the rest of the garbage follows, then one ping.
+  const first = {
+    figure: `stdio: peak RSS while the client writes garbage lines and reads nothing`,
+    value: `${peak.toFixed(1)} MB (${written < garbageMiB * MiB ? 'the server stopped reading' : 'the server was still reading'} after ${(stalledAt / MiB).toFixed(2)} MB)`,
+    target: '≤ 150 MB',
+    met: peak <= 150,
+  };
+  if (!first.met) {
+    // No backpressure: its backlog would take minutes to read.
+    child.kill();
+    await exited;
+    return [first];
+  }
+  // Read again, then one ping after the backlog.
   const started = performance.now();
   let replies = 0;
   let rest = '';
@@ -56,24 +70,15 @@ export async function backpressure({ garbageMiB = 50, line = 'x\n' } = {}) {
       if (p.includes('"id":"end"')) done();
     }
   });
-  while (written < garbageMiB * MiB) {
-    if (!child.stdin.write(chunk)) await new Promise((r) => child.stdin.once('drain', r));
-    written += chunk.length;
-  }
   child.stdin.write('{"jsonrpc":"2.0","id":"end","method":"ping"}\n');
   await answered;
   const ms = performance.now() - started;
   child.stdin.end();
   await exited;
   return [
+    first,
     {
-      figure: `stdio: peak RSS while the client writes garbage lines and reads nothing`,
-      value: `${peak.toFixed(1)} MB (the server stopped reading after ${(stalledAt / MiB).toFixed(2)} MB)`,
-      target: '≤ 150 MB',
-      met: peak <= 150,
-    },
-    {
-      figure: `stdio: reading again, all ${garbageMiB} MB of garbage answered (${replies} replies)`,
+      figure: `stdio: reading again, the backlog answered (${replies} replies) and then a ping`,
       value: `${(ms / 1000).toFixed(1)} s`,
     },
   ];
