@@ -116,7 +116,7 @@ export class StdioLineTransport implements Transport {
 
   private readonly onData = (chunk: Buffer | string): void => {
     this.splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    if (this.stdout.writableNeedDrain) this.waitForDrain();
+    if (this.stdout.writableNeedDrain) void this.waitForDrain();
   };
 
   private readonly onStreamError = (error: Error): void => {
