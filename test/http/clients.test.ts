@@ -54,8 +54,8 @@ describe('real MCP clients against the in-process HTTP server', () => {
     await waitFor(() => srv.handle.sessions() === 0, 2_000, 'the SSE session to be released');
   });
 
-  it('/healthz needs no token and reports version, mode and session count', async () => {
-    const r = await rawRequest(srv.url, '/healthz', { headers: { host: 'anything.example' } });
+  it('/healthz needs no token and reports version, mode and session count (to an allowed Host)', async () => {
+    const r = await rawRequest(srv.url, '/healthz');
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ status: 'ok', mode: 'stateful', sessions: 0 });
     expect(r.json?.version).toMatch(/^\d+\.\d+\.\d+/);

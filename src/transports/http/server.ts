@@ -94,12 +94,23 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     if (path === '/healthz') {
       if (method !== 'GET' && method !== 'HEAD')
         return sendError(res, 405, SERVER_ERROR, 'Method Not Allowed', { allow: 'GET, HEAD' });
+      const state = { status: draining ? 'shutting_down' : 'ok' };
+      // Any Host gets the state, so container probes that use an IP or a service name keep working;
+      // version and counts only go to the Hosts (and Origins) /mcp accepts, not to a page that
+      // reaches us by DNS rebinding.
+      const details =
+        !checkHost(req.headers.host, settings.allowedHosts) &&
+        !checkOrigin(req.headers.origin, settings.allowedOrigins);
       return sendJson(res, draining ? 503 : 200, {
-        status: draining ? 'shutting_down' : 'ok',
-        version: opts.version,
-        mode: settings.stateless ? 'stateless' : 'stateful',
-        sessions: ctx.sessions.size,
-        inflight: ctx.inflight.size,
+        ...state,
+        ...(details
+          ? {
+              version: opts.version,
+              mode: settings.stateless ? 'stateless' : 'stateful',
+              sessions: ctx.sessions.size,
+              inflight: ctx.inflight.size,
+            }
+          : {}),
       });
     }
     if (!ENDPOINTS.includes(path))
