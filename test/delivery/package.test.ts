@@ -75,9 +75,12 @@ describe('the npm package', () => {
     ] as const)
       expect(Object.keys(packageJson[field] ?? {}), field).toEqual([]);
     expect(packageJson.scripts?.prepack).toBe('npm run build');
-    // Only real addresses: none is known yet, so none is published (no invented repository URL).
+    // Only real addresses are published: the repository carries one placeholder, which release.yml
+    // replaces with the Gitea repository's own address before npm publish (test/delivery/registry.test.ts).
     for (const field of ['repository', 'homepage', 'bugs'] as const)
-      expect(JSON.stringify(packageJson[field] ?? '')).not.toMatch(/example\.(com|org)|TODO|OWNER/i);
+      expect(JSON.stringify(packageJson[field] ?? ''), field).toContain(
+        'https://gitea.example.com/owner/proxmox-mcp',
+      );
   });
 
   it('the bundle imports nothing but Node built-ins (so installing it fetches nothing)', () => {

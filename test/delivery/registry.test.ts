@@ -114,6 +114,39 @@ describe('release.yml', () => {
     expect(runs).toMatch(/releases\/\$id\/assets\?name=\$name/);
   });
 
+  it('publishes and bundles only with the real repository address: set-repository-url runs first and replaces the placeholder everywhere', async () => {
+    for (const job of ['npm', 'bundle']) {
+      const runs = release.jobs[job]!.steps.map((s) => s.run?.trim() ?? '');
+      const set = runs.findIndex((r) =>
+        r.startsWith(
+          'node scripts/set-repository-url.mjs "${{ github.server_url }}/${{ github.repository }}"',
+        ),
+      );
+      const use = runs.findIndex((r) => /npm publish|npm run bundle/.test(r));
+      expect(set, job).toBeGreaterThanOrEqual(0);
+      expect(set, job).toBeLessThan(use);
+    }
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pmcp-repo-url-'));
+    mkdirSync(path.join(dir, 'scripts'));
+    copyFileSync(
+      path.join(repoRoot, 'scripts/set-repository-url.mjs'),
+      path.join(dir, 'scripts/set-repository-url.mjs'),
+    );
+    for (const f of ['package.json', 'manifest.json', 'server.json'])
+      copyFileSync(path.join(repoRoot, f), path.join(dir, f));
+    const script = path.join(dir, 'scripts/set-repository-url.mjs');
+    const r = await run(process.execPath, [script, 'https://git.acme.org/ops/proxmox-mcp'], {
+      cwd: dir,
+      env,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ['package.json', 'manifest.json', 'server.json']) {
+      const text = readFileSync(path.join(dir, f), 'utf8');
+      expect(text, f).not.toContain('gitea.example.com');
+      expect(text, f).toContain('https://git.acme.org/ops/proxmox-mcp');
+    }
+  });
+
   it('release-server-json adds the bundle as an mcpb package with its SHA-256, still valid for the registry', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pmcp-release-'));
     const bundle = path.join(dir, `proxmox-mcp-${pkg.version}.mcpb`);
