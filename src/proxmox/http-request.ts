@@ -100,11 +100,11 @@ export function sendRequest(
         chunks.length = 0;
         const answer = (body: Buffer) =>
           finish(undefined, { status, statusText, body: body.toString('utf8') });
-        // undici hands the connection back to the pool one event-loop turn after the answer ends
-        // (setImmediate, against servers that close despite keep-alive); a caller that sends its next
-        // request sooner would open a second connection. Answering two turns later keeps sequential
-        // requests on one connection (gzip's inflate is later anyway).
-        if (!gzipped) return void setImmediate(() => setImmediate(answer, raw));
+        // Answered at once, although undici hands the connection back to the pool only one event-loop
+        // turn later (against servers that close despite keep-alive): a request sent back-to-back
+        // then takes a second pooled connection, which stays and is reused. Waiting for undici
+        // instead kept one connection but cost every call ~0.05 ms (~5%, measured side by side).
+        if (!gzipped) return answer(raw);
         // Off the main thread, and capped: a small gzip can inflate to gigabytes.
         gunzip(raw, { maxOutputLength: opts.maxBytes }, (err, body) => {
           if (!err) return answer(body);

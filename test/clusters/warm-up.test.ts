@@ -60,12 +60,16 @@ describe('warm-up after initialized', () => {
     const s = await session(clusterConfigFor('demo', sim), true);
     await until(() => s.runtime.registry.schemas.peek('demo') !== undefined);
     expect(paths(sim, mark)).toEqual(['GET /api2/json/version', 'GET /pve-docs/api-viewer/apidoc.js']);
+    // Two back-to-back requests may take two pooled connections (src/proxmox/http-request.ts).
+    expect(sim.tlsConnections - handshakes).toBeGreaterThanOrEqual(1);
+    expect(sim.tlsConnections - handshakes).toBeLessThanOrEqual(2);
+    const warmed = sim.tlsConnections;
     // The first raw call finds schema and connection ready: only its own request goes out.
     const callMark = sim.requests.length;
     const r = await s.call('proxmox_api_call', { method: 'GET', path: '/nodes' });
     expect(r.isError).toBeFalsy();
     expect(paths(sim, callMark)).toEqual(['GET /api2/json/nodes']);
-    expect(sim.tlsConnections - handshakes).toBe(1);
+    expect(sim.tlsConnections - warmed).toBe(0);
     await s.close();
   });
 
