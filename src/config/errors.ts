@@ -23,6 +23,8 @@ export class ConfigError extends Error {
  * value of every secret-like key masked: the error is often right next to the secret (a missing quote).
  */
 export function jsonSyntaxProblem(rawMessage: string, verdict: string): string | undefined {
+  // YAML and JS config files have their own parsers and messages: left as they are.
+  if (!rawMessage.startsWith('JSON Error')) return undefined;
   const lines = rawMessage.split('\n');
   const at = lines.findIndex((l) => /^>\s*\d+\s*\|/.test(l));
   if (at < 0) return undefined;
