@@ -69,6 +69,11 @@ describe('what stdio start-up loads', () => {
     expect(new Set(locales)).toEqual(new Set(['en']));
   });
 
+  it("reads zod's global config, which the launcher sets to jitless (bin/proxmox-mcp.js)", () => {
+    expect(startupCode).toMatch(/globalThis\)\.__zod_globalConfig/);
+    expect(startupCode).toMatch(/globalConfig\.jitless/);
+  });
+
   it('still contains the lazy pieces, so they can load when needed', () => {
     const lazy = readdirSync(dist)
       .filter((f) => !startup.includes(f))
