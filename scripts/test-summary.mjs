@@ -1,5 +1,5 @@
-// Prints vitest's JSON results as one plain line ("541 passed, 0 failed, 3 skipped") for CI logs, then
-// why tests were skipped: the reason each skipped suite or test carries in its title, "(skipped: …)",
+// Prints vitest's JSON results as one plain closing line ("541 passed, 0 failed, 3 skipped") for CI
+// logs, preceded by why tests were skipped: the reason each skipped suite or test carries in its title, "(skipped: …)",
 // grouped, with where. A skip without a stated reason is listed as such, so it cannot hide.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +27,7 @@ export function summarize(results) {
       }
     }
   }
-  const lines = [`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`];
+  const lines = [];
   for (const [reason, { count, where }] of reasons) {
     const places = [...where.entries()]
       .filter(([w, n]) => n > 0 || w.includes(' › '))
@@ -35,6 +35,8 @@ export function summarize(results) {
     lines.push(`skipped ${count}: ${reason}: ${places.filter((p) => !p.startsWith('  ')).join(', ')}`);
     lines.push(...places.filter((p) => p.startsWith('  ')));
   }
+  // The count line comes last: CI reads the closing line of the run.
+  lines.push(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   return lines.join('\n');
 }
 

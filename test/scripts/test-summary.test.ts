@@ -51,11 +51,12 @@ describe('scripts/test-summary.mjs', () => {
       env: { PATH: process.env.PATH ?? '' },
     });
     expect(r.code, r.stderr).toBe(0);
+    // The count line closes the output (CI reads the last line).
     expect(r.stdout.split('\n')).toEqual([
-      '5 passed, 0 failed, 3 skipped',
       'skipped 2: ../shared/pve not present; CI provides it: test/schema/api-index.test.ts (2)',
       'skipped 1: no reason given: test/doctor/doctor.test.ts (1)',
       '  test/doctor/doctor.test.ts › doctor › colours on a terminal',
+      '5 passed, 0 failed, 3 skipped',
       '',
     ]);
   });
