@@ -1,6 +1,7 @@
 // Prints vitest's JSON results as one plain closing line ("541 passed, 0 failed, 3 skipped") for CI
-// logs, preceded by why tests were skipped: the reason each skipped suite or test carries in its title, "(skipped: …)",
-// grouped, with where. A skip without a stated reason is listed as such, so it cannot hide.
+// logs, preceded by why tests were skipped: the reason each skipped suite or test carries in its title,
+// "(skipped: …)", grouped, with where. A skip without a stated reason is listed as such, so it cannot
+// hide.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
