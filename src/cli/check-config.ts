@@ -18,13 +18,15 @@ export interface CheckConfig {
 const PLACEHOLDER = 'not-a-secret-never-sent';
 
 export async function loadForCheck(opts: LoadConfigOptions): Promise<CheckConfig> {
+  let missing: string | undefined;
   try {
     return { loaded: await loadConfig(opts), missingSecrets: {} };
   } catch (err) {
     if (!(err instanceof ConfigError) || !isSecretProblem(err)) throw err;
+    missing = err.keyPath;
   }
   const found = await locateConfig(opts);
-  if (!found) return fromEnvWithoutSecret(opts.env);
+  if (!found) return fromEnvWithoutSecret(opts.env, missing);
   const missingSecrets: CheckConfig['missingSecrets'] = {};
   const raw = structuredClone(found.config) as { clusters?: Record<string, Record<string, unknown>> };
   // One cluster per round: each resolve stops at the first problem.
@@ -80,7 +82,10 @@ function withoutSource(err: ConfigError): string {
 }
 
 /** PROXMOX_URL without (all of) the token: check the network with a placeholder token. */
-function fromEnvWithoutSecret(env: Record<string, string | undefined>): CheckConfig {
+function fromEnvWithoutSecret(
+  env: Record<string, string | undefined>,
+  missing = 'PROXMOX_TOKEN',
+): CheckConfig {
   const cluster = clusterFromEnv({
     ...env,
     PROXMOX_TOKEN: undefined,
@@ -93,9 +98,14 @@ function fromEnvWithoutSecret(env: Record<string, string | undefined>): CheckCon
     loaded: { source: 'environment', defaultCluster: cluster.name, clusters: [cluster] },
     missingSecrets: {
       [cluster.name]: {
-        reason: 'PROXMOX_URL is set, PROXMOX_TOKEN is not',
+        reason:
+          missing === 'PROXMOX_TOKEN'
+            ? 'PROXMOX_URL is set, PROXMOX_TOKEN is not'
+            : `PROXMOX_URL is set, ${missing} is not`,
         fix: [
-          "export PROXMOX_TOKEN='user@realm!tokenid=<secret>'   (as PVE showed it when the token was created)",
+          missing === 'PROXMOX_TOKEN'
+            ? "export PROXMOX_TOKEN='user@realm!tokenid=<secret>'   (as PVE showed it when the token was created)"
+            : `export ${missing}=…   (or PROXMOX_TOKEN='user@realm!tokenid=<secret>' instead of the three)`,
         ],
       },
     },
