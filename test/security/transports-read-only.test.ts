@@ -14,9 +14,10 @@ import {
 
 /**
  * Read-only mode through real transports and the built binary (issue 12: read-only, deny and confirm
- * are verdicts of one policy evaluation): `--read-only` for stdio and legacy SSE,
- * PROXMOX_MCP_READ_ONLY=1 for Streamable HTTP. Every tool in tools/list is called with valid
- * arguments, and every write it can make is tried (each guest action, each method of the raw call),
+ * are verdicts of one policy evaluation): `--read-only` for stdio, --stateless HTTP and legacy SSE,
+ * PROXMOX_MCP_READ_ONLY=1 for stateful Streamable HTTP. Every tool the server has is called with
+ * valid arguments, and every write it can make is tried (each guest action, each method of the raw
+ * call; guest_action is not listed in read-only mode, and is called by name all the same),
  * on a cluster whose API schema cannot be loaded and one whose can. The simulators' request logs must
  * hold no request other than GET from these servers, and the audit file one "refused" record per
  * write and no "sent" record at all.
@@ -26,6 +27,7 @@ const CLUSTERS = ['nodoc', 'doc'] as const;
 const HOW: Record<TransportKind, 'flag' | 'env'> = {
   stdio: 'flag',
   'streamable-http': 'env',
+  'stateless-http': 'flag',
   'legacy-sse': 'flag',
 };
 

@@ -24,8 +24,14 @@ import { spawnSse, sseClient, streamableClient, type SpawnedServer } from '../..
  * station sent what even when the stations run at the same time.
  */
 
-export type TransportKind = 'stdio' | 'streamable-http' | 'legacy-sse';
-export const TRANSPORTS: readonly TransportKind[] = ['stdio', 'streamable-http', 'legacy-sse'];
+/** `stateless-http`: `proxmox-mcp sse --stateless`, a fresh server per POST (no sessions). */
+export type TransportKind = 'stdio' | 'streamable-http' | 'stateless-http' | 'legacy-sse';
+export const TRANSPORTS: readonly TransportKind[] = [
+  'stdio',
+  'streamable-http',
+  'stateless-http',
+  'legacy-sse',
+];
 
 /** Two PVE clusters answering like pveproxy: one whose API schema cannot be loaded, one whose can. */
 export interface Pves {
@@ -207,9 +213,10 @@ export async function startStation(
     transport = t;
     stderr = () => err;
   } else {
-    child = await spawnSse(['--port', '0', ...args], { ...env, MCP_AUTH_TOKEN: bearer });
+    const stateless = kind === 'stateless-http' ? ['--stateless'] : [];
+    child = await spawnSse(['--port', '0', ...stateless, ...args], { ...env, MCP_AUTH_TOKEN: bearer });
     const headers = { Authorization: `Bearer ${bearer}` };
-    transport = (kind === 'streamable-http' ? streamableClient : sseClient)(child.url, headers).transport;
+    transport = (kind === 'legacy-sse' ? sseClient : streamableClient)(child.url, headers).transport;
     stderr = child.stderr;
   }
 
