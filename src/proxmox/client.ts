@@ -43,11 +43,11 @@ export interface RequestContext {
 
 /**
  * `no-elicitation`: the client said in `initialize` that it cannot be asked. `stateless`: this
- * server never saw the client's capabilities and could not carry a question (--stateless HTTP, where
- * each request gets a fresh server; also any server that was not initialized).
+ * server cannot carry a question (--stateless HTTP: each request gets a fresh server that never saw
+ * the client). `not-initialized`: the client called before `initialize`, so nothing is known of it.
  */
 export interface ConfirmUnavailable {
-  why: 'no-elicitation' | 'stateless';
+  why: 'no-elicitation' | 'stateless' | 'not-initialized';
   /** The client's name from `initialize`, for the message. */
   client?: string;
 }

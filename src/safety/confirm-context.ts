@@ -14,8 +14,9 @@ export function confirmContext(
   opts: { signal: AbortSignal; timeoutMs?: number; relatedRequestId?: RequestId; stateless?: boolean },
 ): Pick<RequestContext, 'confirm' | 'confirmUnavailable'> {
   const client = server.getClientVersion()?.name;
-  if (opts.stateless || server.getClientCapabilities() === undefined)
-    return { confirmUnavailable: { why: 'stateless', client } };
+  if (opts.stateless) return { confirmUnavailable: { why: 'stateless', client } };
+  if (server.getClientCapabilities() === undefined)
+    return { confirmUnavailable: { why: 'not-initialized', client } };
   const confirm = elicitationConfirm(server, opts);
   return confirm ? { confirm } : { confirmUnavailable: { why: 'no-elicitation', client } };
 }

@@ -7,8 +7,9 @@ import { ProxmoxRefusedError } from '../proxmox/errors.js';
  * sent anyway, throws a refusal naming why and what to change otherwise:
  * - the client declared no elicitation: sent under `client-approval` (the default: the client's own
  *   approval of destructive tools is the check), refused under `strict`;
- * - the server cannot carry the question (--stateless HTTP): refused, unless the operator set
- *   `client-approval` explicitly, accepting the client's approval as the only check;
+ * - the server cannot carry the question (--stateless HTTP) or knows nothing of the client (it called
+ *   before `initialize`): refused, unless the operator set `client-approval` explicitly, accepting the
+ *   client's approval as the only check;
  * - nothing says why (a caller that passed no context): refused. Confirmation never fails open by
  *   accident.
  */
@@ -21,7 +22,8 @@ export function sendWithoutAsking(
   const setting = cluster.confirmation;
   const mode = setting?.mode ?? 'client-approval';
   if (unavailable?.why === 'no-elicitation' && mode === 'client-approval') return;
-  if (unavailable?.why === 'stateless' && setting?.mode === 'client-approval') return;
+  const unknown = unavailable?.why === 'stateless' || unavailable?.why === 'not-initialized';
+  if (unknown && setting?.mode === 'client-approval') return;
   const head = `Not sent: ${method} ${path} on cluster "${cluster.name}" needs the user's confirmation (rule "${rule.text}", ${rule.source})`;
   const tail =
     'Nothing was sent to Proxmox. Do not retry on your own or through another tool; tell the user what was refused and why.';
@@ -30,6 +32,9 @@ export function sendWithoutAsking(
     why =
       "but this server cannot ask: it runs stateless HTTP (--stateless), where every request gets a fresh server that never saw the client's capabilities and cannot carry a question to the user and back. " +
       `The operator can run it without --stateless (clients that support MCP elicitation are then asked), or set confirmation to "client-approval" (--confirmation, PROXMOX_MCP_CONFIRMATION or clusters.json) to let the client's own approval of destructive tools be the only check`;
+  } else if (unavailable?.why === 'not-initialized') {
+    why =
+      'but the client has not sent `initialize` on this connection, so whether it can ask the user is unknown. Initialize first (MCP clients do); the operator can also set confirmation to "client-approval" to let the client\'s own approval be the check';
   } else if (unavailable?.why === 'no-elicitation') {
     why =
       `but ${unavailable.client ? `the client (${unavailable.client})` : 'the client'} does not support MCP elicitation, so the user cannot be asked, and confirmation is "strict" (${setting?.source ?? 'default'}), which refuses such requests. ` +

@@ -7,7 +7,7 @@ import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProxmoxRefusedError } from '../../src/proxmox/errors.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { assertBuilt, binPath, envFor } from '../helpers/cli.js';
+import { assertBuilt, binPath, envFor, runCli } from '../helpers/cli.js';
 import { startHarness, textOf } from '../helpers/harness.js';
 import { spawnSse, type SpawnedServer } from '../http/helpers.js';
 
@@ -164,6 +164,20 @@ describe('stdio (the built binary, the SDK stdio client)', () => {
     expect(sent()).toEqual([]);
     expect(t.stderr()).toMatch(/for other clients matching requests are refused; confirmation "strict"/);
   });
+
+  it('a tools/call before initialize: nothing is known of the client, so it is refused', async () => {
+    const line = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'guest_action', arguments: STOP },
+    });
+    const r = await runCli([], { env: envFor(sim), input: `${line}\n`, timeoutMs: 15_000 });
+    const answer = JSON.parse(r.stdout.trim().split('\n')[0]!) as { result: CallToolResult };
+    expect(answer.result.isError).toBe(true);
+    expect(textOf(answer.result)).toMatch(/the client has not sent `initialize` on this connection/);
+    expect(sent()).toEqual([]);
+  });
 });
 
 describe('HTTP (the built binary: proxmox-mcp sse)', () => {
@@ -197,6 +211,16 @@ describe('HTTP (the built binary: proxmox-mcp sse)', () => {
     expect(text).toMatch(/and the user declined/);
     expect(asked).toHaveLength(1);
     expect(sent()).toEqual([]);
+  });
+
+  it('stateful Streamable HTTP and legacy SSE, no elicitation, default: sent (client-approval)', async () => {
+    const s = await sse([]);
+    for (const transport of [streamable(s.url), new SSEClientTransport(new URL('/sse', s.url))]) {
+      sim.requests.length = 0;
+      const { r, text } = await stopThrough(transport, false);
+      expect(r.isError, text).toBeFalsy();
+      expect(sent()).toEqual([`POST ${STOP_PATH}`]);
+    }
   });
 
   it('stateful, no elicitation, --confirmation strict: refused, nothing is sent', async () => {
