@@ -50,7 +50,7 @@ export async function serveStdio(
   const transport = new StdioLineTransport(stdin, stdout, opts);
   // What the SDK cannot act on (a notification whose params it rejects, a reply to nothing) ends up
   // here; the message may quote the input, so only its start is kept.
-  server.onerror ??= (error) => opts.onProblem?.(clip(error.message, 300));
+  server.onerror ??= (error) => transport.problem(clip(error.message, 300));
   let inputEnded = false;
   const closed = new Promise<void>((resolve) => {
     server.onclose = () => resolve();
@@ -214,7 +214,7 @@ export class StdioLineTransport implements Transport {
   }
 
   /** A client sending garbage at full speed must not flood stderr (which it may not read) either. */
-  private problem(message: string): void {
+  problem(message: string): void {
     const line = this.problems.note(message, Date.now());
     if (line) this.opts.onProblem?.(line);
   }
