@@ -325,6 +325,46 @@ describe.concurrent('policies hold through real transports (the built binary)', 
       expect(pves.echo.received.some((h) => h.includes(s.secrets[0]!))).toBe(true);
       expect(secretLeaks(r.text, s.secrets)).toEqual([]);
     });
+
+    it(`${kind}: a write the client cancels while PVE holds it still gets its "result" record`, async ({
+      expect,
+    }) => {
+      const s = station(kind);
+      // Its own guest per transport: the fault holds every request to that path.
+      const target = {
+        stdio: '/nodes/pve2/qemu/103/config',
+        'streamable-http': '/nodes/pve2/lxc/201/config',
+        'stateless-http': '/nodes/pve3/lxc/202/config',
+        'legacy-sse': '/nodes/pve1/qemu/104/config',
+      }[kind];
+      const fault = pves.nodoc.faults.add({ kind: 'hang', match: `PUT ${target}` });
+      const abort = new AbortController();
+      const pending = s
+        .call('proxmox_api_call', { method: 'PUT', path: target, data: { description: kind } }, abort.signal)
+        .catch((err: unknown) => err);
+      try {
+        const arrived = () => writesOf(s, pves.nodoc).some((q) => q.path === `/api2/json${target}`);
+        const deadline = Date.now() + 10_000;
+        while (!arrived() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        expect(arrived(), 'the PUT reached the simulator').toBe(true);
+      } finally {
+        abort.abort();
+        await pending;
+        fault.remove();
+      }
+      const deadline = Date.now() + 10_000;
+      let records = readAudit(s.auditFile).filter((a) => a.path === target);
+      while (records.length < 2 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        records = readAudit(s.auditFile).filter((a) => a.path === target);
+      }
+      expect(records.map((a) => `${a.phase} ${a.outcome ?? ''}`)).toEqual(['sent ', 'result error']);
+      // A --stateless server never hears of the cancellation (the notification is another POST, to a
+      // fresh server): the request runs until the cluster's timeout, and is recorded as timed out.
+      expect(records[1]!.message).toMatch(
+        kind === 'stateless-http' ? /cancelled|timed out after 8000 ms/ : /cancelled/,
+      );
+    });
   }
 });
 
