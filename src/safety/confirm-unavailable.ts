@@ -58,7 +58,9 @@ export function describeConfirmation(setting: ConfirmationSetting | undefined, s
   if (stateless)
     return setting?.mode === 'client-approval'
       ? `confirm rules: --stateless cannot ask anyone, so matching requests are sent on the client's own approval; confirmation ${how}`
-      : `confirm rules: --stateless cannot ask anyone, so matching requests are refused; confirmation ${how}`;
+      : setting
+        ? `confirm rules: --stateless cannot ask anyone, so matching requests are refused; confirmation ${how}`
+        : 'confirm rules: --stateless cannot ask anyone, so matching requests are refused (only confirmation "client-approval", set explicitly, sends them on the client\'s own approval)';
   return setting?.mode === 'strict'
     ? `confirm rules: clients with MCP elicitation are asked; for other clients matching requests are refused; confirmation ${how}`
     : `confirm rules: clients with MCP elicitation are asked; for other clients matching requests are sent and the client's own approval of destructive tools is the check; confirmation ${how}`;
