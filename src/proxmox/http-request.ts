@@ -1,4 +1,4 @@
-import { gunzip } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { ResponseTooLargeError } from './response-too-large.js';
 import { RequestAborted, RequestTimedOut } from './request-errors.js';
@@ -105,17 +105,23 @@ export function sendRequest(
         // then takes a second pooled connection, which stays and is reused. Waiting for undici
         // instead kept one connection but cost every call ~0.05 ms (~5%, measured side by side).
         if (!gzipped) return answer(raw);
-        // Off the main thread, and capped: a small gzip can inflate to gigabytes.
-        gunzip(raw, { maxOutputLength: opts.maxBytes }, (err, body) => {
-          if (!err) return answer(body);
-          finish(
+        // Capped: a small gzip can inflate to gigabytes. On the main thread (it costs less than the
+        // JSON.parse that follows): zlib's asynchronous inflate allocates in the threadpool's malloc
+        // arenas, which kept their pages; five 10,000-guest inventories ended at 147 MB RSS instead of
+        // 126 MB on Node 24 (97 vs 93 MB on Node 20), measured side by side.
+        let body: Buffer;
+        try {
+          body = gunzipSync(raw, { maxOutputLength: opts.maxBytes });
+        } catch (err) {
+          return finish(
             (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
               ? new ResponseTooLargeError(opts.maxBytes)
-              : Object.assign(new Error(`the gzip-compressed answer is corrupt: ${err.message}`), {
+              : Object.assign(new Error(`the gzip-compressed answer is corrupt: ${(err as Error).message}`), {
                   code: 'EBADGZIP',
                 }),
           );
-        });
+        }
+        answer(body);
       },
       onResponseError(_c, err) {
         const code = (err as { code?: string }).code ?? '';
