@@ -107,9 +107,12 @@ async function search(
   }
 }
 
-function asConfigError(err: unknown, fallbackFile: string): ConfigError {
+export function asConfigError(err: unknown, fallbackFile: string): ConfigError {
   if (err instanceof ConfigError) return err;
-  const msg = err instanceof Error ? err.message : String(err);
+  // cosmiconfig's code frame is coloured whenever the environment looks colour-capable (CI=true, a
+  // terminal): the escapes would hide the frame's "> 3 |" marker and end up in the message.
+  // eslint-disable-next-line no-control-regex
+  const msg = (err instanceof Error ? err.message : String(err)).replace(/\u001b\[[0-9;]*m/g, '');
   // cosmiconfig: "JSON Error in /path/file: <code frame> <parser message>". Keep the file and the
   // parser's sentence; drop the code frame, which repeats the line.
   const m = /^(?:JSON|YAML|JS) Error in ([^:]+):\s*([\s\S]*)$/.exec(msg);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { maskSecretValues } from '../../src/config/errors.js';
+import { asConfigError } from '../../src/config/locate.js';
 import { configError } from '../helpers/config-error.js';
 import { registerSecret } from '../helpers/recording.js';
 
@@ -86,5 +87,21 @@ describe('single-cluster environment given in part', () => {
     expect(err.keyPath).toBe('PROXMOX_TOKEN');
     expect(err.message).toContain("PROXMOX_TOKEN='user@realm!tokenid=<secret>'");
     expect(err.message).not.toMatch(/PROXMOX_USER: is not set/);
+  });
+});
+
+describe('a coloured code frame (cosmiconfig colours it when the environment looks colour-capable, e.g. CI=true)', () => {
+  it('still gives line, column and the masked line, with no escape codes', () => {
+    const esc = '\u001b';
+    const coloured =
+      `JSON Error in /x/clusters.json: \n\n${esc}[0m ${esc}[90m 1 |${esc}[39m {\n` +
+      `${esc}[31m${esc}[1m>${esc}[22m${esc}[39m${esc}[90m 2 |${esc}[39m  "token_secret": "${SECRET}\n` +
+      ` ${esc}[90m   |${esc}[39m  ${esc}[31m${esc}[1m^${esc}[22m${esc}[39m\n\n` +
+      `Unterminated string in JSON at position 20 while parsing '{ "token_secret": "${SECRET}' \n`;
+    const err = asConfigError(new Error(coloured), '/x/clusters.json');
+    expect(err.message).toMatch(/not valid JSON at line 2, column \d+/);
+    expect(err.message).toContain('2 |');
+    expect(err.message).not.toContain(esc);
+    expect(err.message).not.toContain(SECRET.slice(0, 8));
   });
 });
