@@ -1,6 +1,7 @@
 import type { ClusterConfig, LoadedConfig } from '../config/types.js';
 import { ProxmoxClient, type ClientOptions } from '../proxmox/client.js';
 import { SchemaStore, type ApiIndex } from '../schema/index.js';
+import type { ClusterHandle } from './handle.js';
 import { loadClusterSchema } from './schema-access.js';
 
 export class UnknownClusterError extends Error {
@@ -15,11 +16,7 @@ export class UnknownClusterError extends Error {
   }
 }
 
-export interface ClusterHandle {
-  name: string;
-  config: ClusterConfig;
-  client: ProxmoxClient;
-}
+export type { ClusterHandle } from './handle.js';
 
 /** name → client. Clients are created once, up front, so every call reuses the cluster's keep-alive agent. */
 export class ClusterRegistry {

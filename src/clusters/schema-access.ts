@@ -1,5 +1,5 @@
 import type { ApiIndex, SchemaStore } from '../schema/index.js';
-import type { ClusterHandle } from './registry.js';
+import type { ClusterHandle } from './handle.js';
 
 /** Where every PVE node serves its own API schema, without authentication. */
 export const APIDOC_PATH = '/pve-docs/api-viewer/apidoc.js';

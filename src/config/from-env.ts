@@ -1,7 +1,7 @@
 import { ConfigError } from './errors.js';
 import { configFileSchema } from './schema.js';
 import type { ClusterConfig } from './types.js';
-import { resolveConfigFile } from './load.js';
+import { resolveConfigFile } from './resolve-file.js';
 import { urlWithoutToken } from './env-hints.js';
 
 /**

@@ -11,46 +11,17 @@ import type { sendRequest } from './http-request.js';
 import { RequestAborted, RequestTimedOut } from './request-errors.js';
 import { flatParamsProblem } from './flat-params.js';
 import { MAX_ANSWER_DEPTH, nestsDeeperThan } from './answer-depth.js';
+import type { HttpMethod, RequestContext, RequestGuard } from './request-types.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-/** A question for the person at the client, asked before a request matching a `confirm` rule leaves. */
-export interface ConfirmQuestion {
-  cluster: string;
-  method: HttpMethod;
-  path: string;
-  params: Params;
-  /** The confirm rule that matched, e.g. `DELETE /**`. */
-  rule: string;
-  ruleSource: string;
-  toolName?: string;
-}
-
-/** `reason` says why not (declined, cancelled, no answer in time…), for the refusal message. */
-export type ConfirmAnswer = { confirmed: true } | { confirmed: false; reason: string };
-
-/** Whatever the calling tool wants to hand to guards (e.g. a way to ask the human). Extensible. */
-export interface RequestContext {
-  /** Ask the person at the client; absent when the client cannot be asked (no elicitation). */
-  confirm?: (question: ConfirmQuestion) => Promise<ConfirmAnswer>;
-  /**
-   * Why `confirm` is absent, for the guard to decide with the cluster's `confirmation` setting
-   * (src/safety/confirm-unavailable.ts). Neither this nor `confirm`: a `confirm` rule refuses.
-   */
-  confirmUnavailable?: ConfirmUnavailable;
-  toolName?: string;
-}
-
-/**
- * `no-elicitation`: the client said in `initialize` that it cannot be asked. `stateless`: this
- * server cannot carry a question (--stateless HTTP: each request gets a fresh server that never saw
- * the client). `not-initialized`: the client called before `initialize`, so nothing is known of it.
- */
-export interface ConfirmUnavailable {
-  why: 'no-elicitation' | 'stateless' | 'not-initialized';
-  /** The client's name from `initialize`, for the message. */
-  client?: string;
-}
+export type {
+  ConfirmAnswer,
+  ConfirmQuestion,
+  ConfirmUnavailable,
+  GuardRequest,
+  HttpMethod,
+  RequestContext,
+  RequestGuard,
+} from './request-types.js';
 
 export interface RequestOptions {
   signal?: AbortSignal;
@@ -59,18 +30,6 @@ export interface RequestOptions {
   context?: RequestContext;
 }
 
-export interface GuardRequest {
-  cluster: ClusterConfig;
-  method: HttpMethod;
-  /** As it will be sent (after /api2/json). */
-  path: string;
-  /** The segments PVE routes `path` on (api-path.ts): what policies and other guards judge. */
-  route: ApiPath;
-  params: Params;
-  context: RequestContext;
-}
-/** Runs before a request leaves; throws (a ProxmoxRefusedError) to stop it. */
-export type RequestGuard = (req: GuardRequest) => void | Promise<void>;
 /** Sees every request's outcome (for the audit log). Must not throw. */
 export type RequestObserver = (event: RequestEvent) => void;
 

@@ -1,5 +1,5 @@
 import type { ClusterConfig, ConfirmationSetting } from '../config/types.js';
-import type { HttpMethod, RequestContext } from '../proxmox/client.js';
+import type { HttpMethod, RequestContext } from '../proxmox/request-types.js';
 import { ProxmoxRefusedError } from '../proxmox/errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RequestGuard } from '../proxmox/client.js';
+import type { RequestGuard } from '../proxmox/request-types.js';
 import { ProxmoxRefusedError } from '../proxmox/errors.js';
 import { DEFAULT_POLICY, evaluatePolicy } from './policy.js';
 import { sendWithoutAsking } from './confirm-unavailable.js';
@@ -35,6 +35,13 @@ export const policyGuard: RequestGuard = async ({ cluster, method, path, route, 
         `Refused ${method} ${path} on cluster "${cluster.name}": denied by policy rule "${verdict.rule.text}" (${verdict.rule.source}). ${NOT_PVE}`,
         facts,
         verdict.rule.source,
+      );
+    case 'refused':
+      throw new ProxmoxRefusedError(
+        verdict.code,
+        `Refused ${method} ${path} on cluster "${cluster.name}": ${verdict.message}${verdict.code === 'REFUSED' ? ` ${NOT_PVE.replace(/^Nothing was sent to Proxmox\. /, '')}` : ''}`,
+        facts,
+        verdict.source,
       );
     case 'not-allowed':
       throw new ProxmoxRefusedError(

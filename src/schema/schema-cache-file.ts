@@ -1,7 +1,12 @@
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import type { SchemaLogger } from './schema-store.js';
 import type { ApiTreeNode } from './types.js';
+
+/** Where the schema store and its disk cache say what they did (the server's logger fits). */
+export interface SchemaLogger {
+  debug?: (message: string) => void;
+  warn?: (message: string) => void;
+}
 
 let tmpCounter = 0;
 

@@ -8,10 +8,11 @@ import {
   readCachedTree,
   removeOtherVersions,
   writeCachedTree,
+  type SchemaLogger,
 } from './schema-cache-file.js';
 import type { ApiTreeNode } from './types.js';
 
-export { defaultCacheDir } from './schema-cache-file.js';
+export { defaultCacheDir, type SchemaLogger } from './schema-cache-file.js';
 
 // Per-cluster schema loading. The apidoc.js download is ~1-2 MB, so it is fetched once per PVE
 // version: kept in memory per cluster and on disk per host+version (a restart reads the file).
@@ -34,11 +35,6 @@ export interface SchemaLoaders {
   fetchApidoc: (signal?: AbortSignal) => Promise<string>;
   /** The PVE version string, e.g. `9.2.11` (GET /version → data.version). */
   getVersion: (signal?: AbortSignal) => Promise<string>;
-}
-
-export interface SchemaLogger {
-  debug?: (message: string) => void;
-  warn?: (message: string) => void;
 }
 
 export interface SchemaStoreOptions {
