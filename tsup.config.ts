@@ -10,7 +10,7 @@ const slimDependencies: Plugin = {
   setup(build) {
     build.onResolve({ filter: /validation\/ajv-provider\.js$/ }, (args) =>
       /@modelcontextprotocol[\\/]sdk/.test(args.importer)
-        ? { path: fileURLToPath(new URL('./src/build/no-ajv.ts', import.meta.url)) }
+        ? { path: fileURLToPath(new URL('./src/sdk/no-ajv.ts', import.meta.url)) }
         : undefined,
     );
     build.onResolve({ filter: /locales\/index\.js$/ }, (args) =>

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { clip } from './clip.js';
-
-type RequestHandler = (request: { method: string }, extra: unknown) => Promise<unknown>;
+import { CodedError } from './sdk/coded-error.js';
+import { wrapEveryRequestHandler } from './sdk/request-handler-table.js';
 
 /**
  * The SDK (1.x) parses every request against its method's schema before our handler runs, and lets the
@@ -12,39 +12,22 @@ type RequestHandler = (request: { method: string }, extra: unknown) => Promise<u
  * `logging/setLevel` with an unknown level. A malformed request is the client's mistake, so it gets
  * -32602 Invalid params naming the field instead, on every transport.
  *
- * The SDK offers no hook for this: it keeps the handlers in a private map, so each entry is wrapped,
- * those registered so far and any registered later. If an SDK upgrade renames the map this throws at
- * start-up (the test suite sees it at once) rather than silently answering -32603 again.
+ * The SDK offers no hook for this, so every entry of its private handler table is wrapped
+ * (src/sdk/request-handler-table.ts, which throws at start-up if an SDK upgrade renames the table).
  */
 export function answerMalformedRequestsAsInvalidParams(server: Server): void {
-  const handlers = (server as unknown as { _requestHandlers?: unknown })._requestHandlers;
-  if (!(handlers instanceof Map)) {
-    throw new Error(
-      'SDK internals changed: Server._requestHandlers is not a Map; update src/invalid-params.ts',
-    );
-  }
-  const map = handlers as Map<string, RequestHandler>;
-  const set = map.set.bind(map);
-  const wrap =
-    (handler: RequestHandler): RequestHandler =>
-    async (request, extra) => {
-      try {
-        return await handler(request, extra);
-      } catch (err) {
-        throw err instanceof z.core.$ZodError ? invalidParams(request.method, err) : err;
-      }
-    };
-  for (const [method, handler] of map) set(method, wrap(handler));
-  map.set = (method, handler) => set(method, wrap(handler));
+  wrapEveryRequestHandler(server, (handler) => async (request, extra) => {
+    try {
+      return await handler(request, extra);
+    } catch (err) {
+      throw err instanceof z.core.$ZodError ? invalidParams(request.method, err) : err;
+    }
+  });
 }
 
-/** The SDK answers a thrown error with its numeric `code` and its message as is (McpError would prefix "MCP error -32602: "). */
-class InvalidParamsError extends Error {
-  readonly code = ErrorCode.InvalidParams;
-}
-
-function invalidParams(method: string, err: z.core.$ZodError): InvalidParamsError {
-  return new InvalidParamsError(
+function invalidParams(method: string, err: z.core.$ZodError): CodedError {
+  return new CodedError(
+    ErrorCode.InvalidParams,
     `Invalid params for ${clip(method)}: ${describeIssues(err)}. ${(Object.hasOwn(HINTS, method) && HINTS[method]) || 'Check the request against the MCP specification.'}`,
   );
 }
