@@ -1,4 +1,5 @@
 import { fail } from './errors.js';
+import { applyPending } from './job-state.js';
 
 /**
  * The simulated cluster's state: nodes, guests, storages and pools. Guest configs hold values typed the
@@ -140,6 +141,7 @@ export function markStarted(g: Guest, nowSec: number): void {
   g.startedAt = nowSec;
   g.pid = 2000 + ((g.vmid * 7919 + nowSec) % 900_000);
   if (g.config.lock === 'suspended') delete g.config.lock;
+  applyPending(g);
 }
 
 export function markStopped(g: Guest): void {

@@ -24,6 +24,8 @@ const NAMED: Record<string, FormatCheck> = {
     new RegExp(`^(${DNS_LABEL}\\.)*${DNS_LABEL}$`).test(v)
       ? undefined
       : 'value does not look like a valid DNS name\n',
+  // pve_verify_urlencoded: sshkeys must arrive percent-encoded (encodeURIComponent), spaces and all.
+  urlencoded: (v) => (/^[-%a-zA-Z0-9_.!~*'()]*$/.test(v) ? undefined : `invalid urlencoded string: ${v}\n`),
   'pve-tag-list': (v) => {
     const bad = splitList(v).find((tag) => !TAG.test(tag));
     return bad === undefined ? undefined : `invalid characters in tag '${bad}'\n`;

@@ -16,6 +16,8 @@ import { snapshotRoutes } from './routes/snapshots.js';
 import { storageRoutes, nodeStorageRoutes } from './routes/storage.js';
 import { taskListRoutes } from './routes/task-list.js';
 import { taskRoutes } from './routes/tasks.js';
+import { jobOpRoutes } from './routes/job-ops.js';
+import { provisionRoutes } from './routes/provision.js';
 
 /**
  * The route table: the single source for routing, validation, permissions and the served apidoc.js. Order
@@ -32,6 +34,8 @@ export const ROUTES: readonly RouteDef[] = [
   ...guestPowerRoutes,
   ...snapshotRoutes,
   ...agentRoutes,
+  ...provisionRoutes,
+  ...jobOpRoutes,
   ...taskListRoutes,
   ...taskRoutes,
   ...nodeStorageRoutes,

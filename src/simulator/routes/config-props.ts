@@ -70,6 +70,13 @@ export const qemuConfigProps: Record<string, PveProperty> = {
     type: 'integer',
     typetext: '<integer> (0 - N)',
   },
+  ciuser: {
+    description:
+      "cloud-init: User name to change ssh keys and password for instead of the image's configured default user.",
+    optional: 1,
+    type: 'string',
+    typetext: '<string>',
+  },
   cores: {
     default: 1,
     description: 'The number of cores per socket.',
@@ -88,6 +95,14 @@ export const qemuConfigProps: Record<string, PveProperty> = {
     typetext: '<string>',
   },
   digest,
+  'ipconfig[n]': {
+    description:
+      "cloud-init: Specify IP addresses and gateways for the corresponding interface.\n\nIP addresses use CIDR notation, gateways are optional but need an IP of the same type specified.\n\nThe special string 'dhcp' can be used for IP addresses to use DHCP, in which case no explicit\ngateway should be provided.\nFor IPv6 the special string 'auto' can be used to use stateless autoconfiguration. This requires\ncloud-init 19.4 or newer.\n\nIf cloud-init is enabled and neither an IPv4 nor an IPv6 address is specified, it defaults to using\ndhcp on IPv4.\n",
+    format: 'pve-qm-ipconfig',
+    optional: 1,
+    type: 'string',
+    typetext: '[gw=<GatewayIPv4>] [,gw6=<GatewayIPv6>] [,ip=<IPv4Format/CIDR>] [,ip6=<IPv6Format/CIDR>]',
+  },
   memory: {
     description: 'Memory properties.',
     format: {
@@ -139,6 +154,13 @@ export const qemuConfigProps: Record<string, PveProperty> = {
     optional: 1,
     type: 'integer',
     typetext: '<integer> (1 - N)',
+  },
+  sshkeys: {
+    description: 'cloud-init: Setup public SSH keys (one key per line, OpenSSH format).',
+    format: 'urlencoded',
+    optional: 1,
+    type: 'string',
+    typetext: '<string>',
   },
   tags: {
     description: 'Tags of the VM. This is only meta information.',

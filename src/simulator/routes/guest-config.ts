@@ -1,6 +1,7 @@
 import { fail, paramError, permError } from '../errors.js';
 import type { ConfigValue, Guest, GuestType } from '../fleet.js';
 import { splitList } from '../formats.js';
+import { COLD_OPTIONS, extrasOf } from '../job-state.js';
 import { configDigest } from '../guest-status.js';
 import type { HandlerContext, RouteDef } from '../route-types.js';
 import { lxcConfigProps, optionPrivilege, qemuConfigProps } from './config-props.js';
@@ -38,7 +39,12 @@ function prepareUpdate(ctx: HandlerContext, g: Guest): () => void {
   checkLock(g);
   return () => {
     for (const key of deletes) delete g.config[key];
-    Object.assign(g.config, changes);
+    // A running VM keeps what it cannot hotplug pending until its next start (GET …/pending shows it).
+    const cold = g.type === 'qemu' && g.status === 'running';
+    for (const [key, value] of Object.entries(changes)) {
+      if (cold && COLD_OPTIONS.has(key)) extrasOf(g).pending[key] = value;
+      else g.config[key] = value;
+    }
   };
 }
 

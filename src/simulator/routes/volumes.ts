@@ -1,5 +1,6 @@
 import type { Fleet, Guest, StorageDef } from '../fleet.js';
 import { parseSize, volumes } from '../fleet.js';
+import { backupsOf } from '../job-state.js';
 
 /**
  * What a storage holds, derived from the fleet so it stays consistent with the guests: the guests'
@@ -47,10 +48,15 @@ function diskFormat(storage: StorageDef, name: string): string {
 
 /** vzdump's archive name: vzdump-qemu-100-2026_12_01-01_00_05.vma.zst. */
 function archiveName(g: Guest, ctime: number): string {
-  const d = new Date(ctime * 1000);
+  return archiveFile({ type: g.type, vmid: g.vmid, ctime });
+}
+
+/** The same for a guest that may be gone (a backup vzdump wrote, see job-state.ts). */
+export function archiveFile(b: { type: 'qemu' | 'lxc'; vmid: number; ctime: number }): string {
+  const d = new Date(b.ctime * 1000);
   const two = (n: number) => String(n).padStart(2, '0');
   const stamp = `${d.getUTCFullYear()}_${two(d.getUTCMonth() + 1)}_${two(d.getUTCDate())}-${two(d.getUTCHours())}_${two(d.getUTCMinutes())}_${two(d.getUTCSeconds())}`;
-  return `vzdump-${g.type}-${g.vmid}-${stamp}.${g.type === 'qemu' ? 'vma.zst' : 'tar.zst'}`;
+  return `vzdump-${b.type}-${b.vmid}-${stamp}.${b.type === 'qemu' ? 'vma.zst' : 'tar.zst'}`;
 }
 
 /** Where the nightly job writes: the shared backup storage if there is one, else the first local one. */
@@ -105,6 +111,35 @@ export function storageVolumes(fleet: Fleet, storage: StorageDef, node: string, 
         });
       }
     }
+  }
+  // One container template on the storage that holds them (local), for creating containers.
+  if (kinds.includes('vztmpl') && !storage.shared) {
+    const name = 'debian-12-standard_12.7-1_amd64.tar.zst';
+    out.push({
+      volid: `${storage.id}:vztmpl/${name}`,
+      content: 'vztmpl',
+      format: 'tzst',
+      size: 126_189_305,
+      ctime: nightlyRun(nowSec, 40),
+      path: `${dir(storage)}/template/cache/${name}`,
+    });
+  }
+  // Backups vzdump wrote since the simulator started (POST /nodes/{node}/vzdump).
+  for (const b of backupsOf(fleet)) {
+    if (b.storage !== storage.id || (!storage.shared && b.node !== node)) continue;
+    const name = archiveFile(b);
+    out.push({
+      volid: `${storage.id}:backup/${name}`,
+      content: 'backup',
+      format: b.type === 'qemu' ? 'vma.zst' : 'tar.zst',
+      size: b.size,
+      vmid: b.vmid,
+      ctime: b.ctime,
+      subtype: b.type,
+      notes: b.notes,
+      protected: false,
+      path: `${dir(storage)}/dump/${name}`,
+    });
   }
   return out;
 }
