@@ -1,4 +1,5 @@
 import type { LoadedConfig } from './config/types.js';
+import { forceReadOnly } from './config/force-read-only.js';
 import { ClusterRegistry } from './clusters/registry.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { SecretRedactor } from './redact.js';
@@ -38,16 +39,7 @@ export function buildRuntime(loaded: LoadedConfig, opts: RuntimeOptions): Runtim
   });
   // Said at start-up (stderr) and by list_clusters: which of a file and the environment is used.
   if (loaded.configChoice) logger.warn(`configuration: ${loaded.configChoice}`);
-  const config: LoadedConfig = opts.readOnlySource
-    ? {
-        ...loaded,
-        clusters: loaded.clusters.map((c) => ({
-          ...c,
-          readOnly: true,
-          readOnlySource: c.readOnlySource ?? opts.readOnlySource,
-        })),
-      }
-    : loaded;
+  const config = forceReadOnly(loaded, opts.readOnlySource);
   // Every request of every cluster passes the policy (the client runs it itself) and is seen by the
   // audit, so no tool (curated or raw) can bypass either. The audit writes its "sent" record before
   // each request leaves and refuses the request when it cannot (audit.ts).

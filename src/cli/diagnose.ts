@@ -1,6 +1,7 @@
 import { SecretRedactor } from '../redact.js';
 import type { InitFlags } from '../init/index.js';
 import { loadForCheck } from './check-config.js';
+import { forceReadOnly } from '../config/force-read-only.js';
 import os from 'node:os';
 import { env, readOnlySource, stderr, UsageError, withConfirmation } from './shared.js';
 
@@ -36,14 +37,7 @@ export async function runCheck(opts: CheckCommandOptions): Promise<void> {
       `unknown cluster ${unknown.join(', ')} in --cluster; configured: ${names.join(', ')}`,
     );
   }
-  const readOnly = readOnlySource(opts);
-  const confirmed = withConfirmation(loaded, opts);
-  const config = readOnly
-    ? {
-        ...confirmed,
-        clusters: confirmed.clusters.map((c) => ({ ...c, readOnly: true, readOnlySource: readOnly })),
-      }
-    : confirmed;
+  const config = forceReadOnly(withConfirmation(loaded, opts), readOnlySource(opts));
   const report = await doctor.runDoctor({
     config,
     origin: doctor.configOrigin(loaded, env),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { failuresLead, failuresText, forEachCluster, type ClusterFailure } from './cluster-targets.js';
 import { nodeName, vmid } from './fields.js';
-import { RAW_TEXT_BUDGET } from './proxmox-api-call.js';
+import { RAW_TEXT_BUDGET } from './shared-constants.js';
 import { describeFilter, renderPaging, renderRows, renderTotals } from './resource-render.js';
 import {
   MAX_BREAKDOWN,

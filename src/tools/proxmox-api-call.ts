@@ -15,9 +15,7 @@ import { cutText } from '../clip.js';
 import { preflight } from './api-preflight.js';
 import { shapeList } from './shape-list.js';
 import { defineTool, type ToolDefinition } from './types.js';
-
-/** Text budget for raw answers: about 12k tokens. Bigger answers are cut with advice on narrowing. */
-export const RAW_TEXT_BUDGET = 48_000;
+import { RAW_TEXT_BUDGET } from './shared-constants.js';
 
 const outputSchema = z.object({
   cluster: z.string(),

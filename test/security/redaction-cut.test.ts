@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSelfSignedCertificate } from '../../src/simulator/certificate.js';
 import { clip } from '../../src/clip.js';
 import { SecretRedactor } from '../../src/redact.js';
-import { RAW_TEXT_BUDGET } from '../../src/tools/proxmox-api-call.js';
+import { RAW_TEXT_BUDGET } from '../../src/tools/shared-constants.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
 
 /**
