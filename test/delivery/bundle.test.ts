@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { allTools } from '../../src/tools/index.js';
 import { assertBuilt, repoRoot } from '../helpers/cli.js';
 
 /**
@@ -67,6 +69,37 @@ describe('what stdio start-up loads', () => {
       (m) => m[1],
     );
     expect(new Set(locales)).toEqual(new Set(['en']));
+  });
+
+  it('carries the JSON Schemas of every tool, generated at build time, so start-up converts none', () => {
+    const m = /var prebuiltToolSchemas = (\{.*\});\n/.exec(startupCode);
+    expect(m, 'src/build/prebuilt-tool-schemas.ts replaced by generated data').not.toBeNull();
+    // esbuild reprints the generated JSON as a JS object literal.
+    const generated = runInNewContext(`(${m![1]!})`) as Record<string, { input: string }>;
+    expect(Object.keys(generated)).toEqual(expect.arrayContaining(allTools.map((t) => t.name)));
+    for (const [name, s] of Object.entries(generated))
+      expect(JSON.parse(s.input), name).toHaveProperty('type');
+  });
+
+  it('requires no child_process (commander) and no crypto (cosmiconfig) as they load: stand-ins fetch them on use', () => {
+    expect(startupCode).toMatch(/src\/build\/lazy-child-process\.ts/);
+    expect(startupCode).not.toMatch(/__require\("(node:)?child_process"\)/);
+    const everything = readdirSync(dist).map(source).join('\n');
+    const loaders =
+      /\/\/ node_modules\/cosmiconfig\/dist\/loaders\.js\n[\s\S]*?\n\/\/ (src|node_modules)\//.exec(
+        everything,
+      );
+    expect(loaders?.[0]).toMatch(/randomUUID/);
+    expect(loaders?.[0]).not.toMatch(/__require\("(node:)?crypto"\)/);
+    expect(everything).toMatch(/src\/build\/lazy-crypto\.ts/);
+  });
+
+  it("ships none of the simulator's test controls (src/simulator/testing: faults, request log, generated fleets)", () => {
+    const shipped = readdirSync(dist).filter((f) => f.endsWith('.js'));
+    const carrying = shipped.filter((f) => /src\/simulator\/testing\//.test(source(f)));
+    expect(carrying).toEqual([]);
+    // The engine `demo` runs is still there, so the check above looks at the right files.
+    expect(shipped.some((f) => /src\/simulator\/http-server\.ts/.test(source(f)))).toBe(true);
   });
 
   it("reads zod's global config, which the launcher sets to jitless (bin/proxmox-mcp.js)", () => {
