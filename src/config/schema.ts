@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ruleProblem } from '../safety/rules.js';
+import { execPatternProblem } from '../safety/exec-policy.js';
 
 /**
  * The shape of clusters.json. Strict objects: a misspelt key (`verify_tls`) is an error that names
@@ -25,12 +26,29 @@ const policyRule = z.string().superRefine((rule, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+/** A command pattern such as "df *" (src/safety/exec-policy.ts). */
+const execPattern = z.string().superRefine((pattern, ctx) => {
+  const problem = execPatternProblem(pattern);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Commands inside guests (QEMU agent exec), by command pattern; see src/safety/exec-policy.ts. */
+export const execPolicySchema = z
+  .object({
+    allow: z.array(execPattern).optional(),
+    deny: z.array(execPattern).optional(),
+    confirm: z.array(execPattern).optional(),
+    read_only_allow: z.array(execPattern).optional(),
+  })
+  .strict();
+
 /** Request policy (see src/safety/policy.ts): deny wins, allow makes an allow-list, confirm asks a person. */
 export const policySchema = z
   .object({
     allow: z.array(policyRule).optional(),
     deny: z.array(policyRule).optional(),
     confirm: z.array(policyRule).optional(),
+    exec: execPolicySchema.optional(),
   })
   .strict();
 

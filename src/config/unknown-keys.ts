@@ -1,5 +1,5 @@
 import { closestKey } from './errors.js';
-import { clusterEntrySchema, configFileSchema, policySchema } from './schema.js';
+import { clusterEntrySchema, configFileSchema, execPolicySchema, policySchema } from './schema.js';
 
 /** The keys allowed where an unknown key was found (by its key path), for "did you mean". */
 function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
@@ -7,6 +7,7 @@ function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
   if (at.length === 0) return Object.keys(configFileSchema.shape);
   if (at.length === 2 && at[0] === 'clusters') return Object.keys(clusterEntrySchema.shape);
   if (at[at.length - 1] === 'policy') return Object.keys(policySchema.shape);
+  if (at[at.length - 1] === 'exec') return Object.keys(execPolicySchema.shape);
   return [];
 }
 

@@ -1,6 +1,14 @@
 import { resolveApiPath, type ApiPath } from '../proxmox/api-path.js';
 import type { Params } from '../proxmox/encode.js';
 import { compileRule, type PolicyRule } from './rules.js';
+import {
+  commandArgv,
+  describeRisk,
+  evaluateExec,
+  resolveExecPolicy,
+  type ExecEntry,
+  type ExecPolicy,
+} from './exec-policy.js';
 
 /**
  * A cluster's request policy after start-up resolution. `allow` undefined means "everything not
@@ -13,6 +21,8 @@ export interface ClusterPolicy {
   allowSource?: string;
   deny: PolicyRule[];
   confirm: PolicyRule[];
+  /** Rules for commands run inside guests (exec-policy.ts); undefined: every command asks. */
+  exec?: ExecPolicy;
 }
 
 /** As written in clusters.json, at the top level (the default) or under a cluster. */
@@ -20,6 +30,7 @@ export interface PolicyEntry {
   allow?: string[];
   deny?: string[];
   confirm?: string[];
+  exec?: ExecEntry;
 }
 
 /**
@@ -68,6 +79,12 @@ export const DEFAULT_CONFIRM_RULES = [
 
 const DEFAULT_SOURCE = 'built-in default confirm list';
 
+/** File writes inside a guest always ask (when nobody can be asked, the `confirmation` setting decides). */
+const FILE_WRITE_CONFIRM = {
+  text: 'POST /nodes/*/qemu/*/agent/file-write',
+  source: 'built-in: every guest file write asks',
+};
+
 export const DEFAULT_POLICY: ClusterPolicy = {
   deny: [],
   confirm: DEFAULT_CONFIRM_RULES.map((r) => compileRule(r, DEFAULT_SOURCE)),
@@ -84,22 +101,24 @@ export function resolvePolicy(
   clusterName: string,
   file: string,
 ): ClusterPolicy {
-  const pick = (key: keyof PolicyEntry) => {
+  const pick = (key: 'allow' | 'deny' | 'confirm') => {
     if (own?.[key] !== undefined) return { rules: own[key], at: `clusters.${clusterName}.policy.${key}` };
     if (global?.[key] !== undefined) return { rules: global[key], at: `policy.${key}` };
     return undefined;
   };
-  const compile = (key: keyof PolicyEntry) => {
+  const compile = (key: 'allow' | 'deny' | 'confirm') => {
     const p = pick(key);
     return p
       ? { at: p.at, rules: p.rules.map((r, i) => compileRule(r, `${p.at}[${i}] in ${file}`)) }
       : undefined;
   };
   const allow = compile('allow');
+  const exec = resolveExecPolicy(global?.exec, own?.exec, clusterName, file);
   return {
     ...(allow ? { allow: allow.rules, allowSource: `${allow.at} in ${file}` } : {}),
     deny: compile('deny')?.rules ?? [],
     confirm: compile('confirm')?.rules ?? DEFAULT_POLICY.confirm,
+    ...(exec ? { exec } : {}),
   };
 }
 
@@ -107,7 +126,9 @@ export type PolicyVerdict =
   | { verdict: 'read-only'; source: string }
   | { verdict: 'deny'; rule: PolicyRule }
   | { verdict: 'not-allowed'; source: string }
-  | { verdict: 'confirm'; rule: PolicyRule }
+  | { verdict: 'confirm'; rule: Pick<PolicyRule, 'text' | 'source'> }
+  /** A guest command refused by policy.exec: `message` says why and what would let it through. */
+  | { verdict: 'refused'; code: 'REFUSED' | 'READ_ONLY'; message: string; source: string }
   | { verdict: 'ok' };
 
 /** A request as it will be sent: the routed path (resolveApiPath) and the parameters. */
@@ -130,14 +151,79 @@ export function evaluatePolicy(
   readOnly?: { source: string },
 ): PolicyVerdict {
   const { method, params = {} } = request;
-  if (readOnly && method.toUpperCase() !== 'GET') return { verdict: 'read-only', source: readOnly.source };
   const segments =
     typeof request.path === 'string' ? resolveApiPath(request.path).segments : request.path.segments;
+  const agent = guestAgentWrite(method, segments);
+  // A guest command may pass a read-only cluster, but only one policy.exec.read_only_allow names.
+  if (readOnly && method.toUpperCase() !== 'GET' && agent !== 'exec')
+    return { verdict: 'read-only', source: readOnly.source };
   const first = (rules: PolicyRule[]) => rules.find((r) => r.matches(method, segments, params));
   const deny = first(policy.deny);
   if (deny) return { verdict: 'deny', rule: deny };
   if (policy.allow && !first(policy.allow))
     return { verdict: 'not-allowed', source: policy.allowSource ?? 'policy.allow' };
   const confirm = first(policy.confirm);
+  if (agent === 'file-write') return { verdict: 'confirm', rule: confirm ?? FILE_WRITE_CONFIRM };
+  if (agent === 'exec') {
+    const v = execVerdict(policy, commandArgv(params), readOnly);
+    if (v.verdict !== 'ok') return v;
+    // Allowed by an exec rule: the built-in confirm of agent/exec gives way; an operator's own rule does not.
+    const own = policy.confirm.find(
+      (r) => r.source !== DEFAULT_SOURCE && r.matches(method, segments, params),
+    );
+    return own ? { verdict: 'confirm', rule: own } : v;
+  }
   return confirm ? { verdict: 'confirm', rule: confirm } : { verdict: 'ok' };
+}
+
+/** `POST /nodes/{node}/qemu/{vmid}/agent/exec` or `…/file-write`, as PVE routes it. */
+function guestAgentWrite(method: string, segments: readonly string[]): 'exec' | 'file-write' | undefined {
+  if (method.toUpperCase() !== 'POST' || segments.length !== 6) return undefined;
+  const [nodes, , qemu, , agent, command] = segments;
+  if (nodes !== 'nodes' || qemu !== 'qemu' || agent !== 'agent') return undefined;
+  return command === 'exec' || command === 'file-write' ? command : undefined;
+}
+
+function execVerdict(
+  policy: ClusterPolicy,
+  argv: string[],
+  readOnly: { source: string } | undefined,
+): PolicyVerdict {
+  const v = evaluateExec(policy.exec, argv, readOnly !== undefined);
+  const cmd = JSON.stringify(argv);
+  const hint = 'Nothing was sent to Proxmox.';
+  switch (v.verdict) {
+    case 'deny':
+      return {
+        verdict: 'refused',
+        code: 'REFUSED',
+        source: v.rule.source,
+        message: `the guest command ${cmd} is denied by exec rule "${v.rule.text}" (${v.rule.source}). ${hint}`,
+      };
+    case 'risky':
+      return {
+        verdict: 'refused',
+        code: 'REFUSED',
+        source: 'policy.exec',
+        message: `the guest command ${cmd} is refused: ${v.risks.map(describeRisk).join(', ')}. guest_exec runs one program with literal arguments, never a shell; run each program on its own (e.g. ["df","-h"], then filter the output yourself). Shells, interpreters and operators pass only when an exec rule names them (e.g. "sh -c *" in policy.exec.allow or confirm). ${hint}`,
+      };
+    case 'read-only':
+      return {
+        verdict: 'refused',
+        code: 'READ_ONLY',
+        source: readOnly?.source ?? 'read-only mode',
+        message: `the cluster is read-only (${readOnly?.source ?? 'read-only mode'}) and no policy.exec.read_only_allow rule names the guest command ${cmd}. ${hint}`,
+      };
+    case 'not-allowed':
+      return {
+        verdict: 'refused',
+        code: 'REFUSED',
+        source: v.source,
+        message: `the guest command ${cmd} matches no rule of the exec allow-list ${v.source} (allowed: ${v.allowed.map((a) => `"${a}"`).join(', ') || 'nothing'}). ${hint}`,
+      };
+    case 'confirm':
+      return { verdict: 'confirm', rule: v.rule };
+    case 'ok':
+      return { verdict: 'ok' };
+  }
 }
