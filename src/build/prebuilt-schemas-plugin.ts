@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import type { PrebuiltToolSchemas } from './tool-schemas.js';
+import type { PrebuiltToolSchemas } from './prebuilt-types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

@@ -1,4 +1,4 @@
-import type { PrebuiltToolSchemas } from './tool-schemas.js';
+import type { PrebuiltToolSchemas } from './prebuilt-types.js';
 
 /**
  * The tools' JSON Schemas as the build computed them (src/build/tool-schemas.ts). From the sources

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { prebuiltToolSchemas } from '../build/prebuilt-tool-schemas.js';
-import type { PrebuiltSchemas } from '../build/tool-schemas.js';
+import type { PrebuiltSchemas } from '../build/prebuilt-types.js';
 import type { ToolDefinition } from './types.js';
 
 export interface RegisteredTool {
