@@ -195,6 +195,7 @@ export class ProxmoxClient {
       // Refusals are outcomes too: the audit log records what was attempted and stopped.
       if (err instanceof ProxmoxRefusedError)
         this.notify({ method, path, params, toolName, refused: true, error: err, durationMs: 0 });
+      else this.checkFailed(err, { method, path, params, toolName });
       throw err;
     }
 
@@ -255,6 +256,22 @@ export class ProxmoxClient {
       this.notify({ method, path, params, toolName, refused: true, error: refusal, durationMs: 0 });
       throw refusal;
     }
+  }
+
+  /**
+   * A check before sending (a guard, the path parser) threw something other than a refusal: a bug.
+   * The request is not sent; the log says so, and the audit records the attempt as an error.
+   */
+  private checkFailed(
+    err: unknown,
+    req: Pick<RequestEvent, 'method' | 'path' | 'params' | 'toolName'>,
+  ): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    this.opts.logger.error(
+      `a check before sending failed unexpectedly; ${req.method} ${req.path} on cluster "${this.cluster.name}" was not sent`,
+      { cluster: this.cluster.name, error: error.stack ?? error.message },
+    );
+    this.notify({ ...req, error, durationMs: 0 });
   }
 
   private notify(e: Omit<RequestEvent, 'cluster'>): void {

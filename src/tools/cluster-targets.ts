@@ -28,10 +28,31 @@ export async function forEachCluster<T>(
   settled.forEach((s, i) => {
     const c = ctx.clusters[i]!;
     if (s.status === 'fulfilled') results.push({ cluster: c.name, value: s.value });
-    else failures.push({ cluster: c.name, error: describeError(s.reason, c.config) });
+    else {
+      logFailure(ctx, c.name, s.reason);
+      failures.push({ cluster: c.name, error: describeError(s.reason, c.config) });
+    }
   });
   if (results.length === 0 && failures.length > 0) throw new AllClustersFailed(failures);
   return { results, failures };
+}
+
+/**
+ * A failure inside a fan-out becomes a line of the answer; the log gets it too, or a bug there would
+ * never be seen. A Proxmox error is expected (down, refused, bad token): its message. Anything else is
+ * a bug: its stack. The logger scrubs known secrets.
+ */
+function logFailure(ctx: ToolContext, cluster: string, reason: unknown): void {
+  const error =
+    reason instanceof ProxmoxError
+      ? `${reason.code}: ${reason.message}`
+      : reason instanceof Error
+        ? (reason.stack ?? reason.message)
+        : String(reason);
+  ctx.logger.warn(`cluster "${cluster}" failed in a cluster: "*" call; its error is in the answer`, {
+    cluster,
+    error,
+  });
 }
 
 /** Every target of a fan-out failed: nothing was read, so there is no data to show. */
