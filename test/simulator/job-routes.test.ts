@@ -50,7 +50,7 @@ function expectFits(value: unknown, schema: PveProperty, where: string): void {
 }
 
 const form = (o: Record<string, string | number>) =>
-  new URLSearchParams(Object.entries(o).map(([k, v]) => [k, String(v)])).toString();
+  new URLSearchParams(Object.entries(o).map(([k, v]): [string, string] => [k, String(v)])).toString();
 
 describe('answers fit PVE 9.2 return schemas', () => {
   it.each([
