@@ -141,6 +141,9 @@ function normalize(schema: PveProperty, value: RawValue): RawValue {
 function coerce(schema: PveProperty, value: RawValue): ParamValue {
   if (schema.type === 'integer' || schema.type === 'number') return Number(value);
   if (schema.type === 'boolean') return value === true || String(value) === '1';
+  // An 'array' parameter keeps its elements apart (agent exec's command), joined with NUL, which no
+  // argument can hold (argv strings are C strings); the agent exec route splits them again.
+  if (schema.type === 'array' && Array.isArray(value)) return value.map(String).join('\0');
   if (Array.isArray(value)) return value.map(String).join(',');
   return String(value);
 }

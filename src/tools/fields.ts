@@ -15,7 +15,7 @@ export const vmid = z.coerce
   .int('must be a whole number, e.g. 100')
   .min(100, 'VMIDs start at 100')
   .max(999_999_999, 'VMIDs end at 999999999')
-  .describe('Guest ID (VMID) of a VM or container, e.g. 100');
+  .describe('Guest ID (VMID), e.g. 100');
 
 export const upid = z
   .string()
@@ -63,5 +63,5 @@ export const waitField = (dflt: number) =>
     )
     .meta({ type: ['integer', 'boolean'], minimum: 0, maximum: MAX_WAIT_SECONDS })
     .describe(
-      `Seconds to wait for the task (true = ${DEFAULT_WAIT_SECONDS}, false or 0 = return the UPID at once; at most ${MAX_WAIT_SECONDS}; default ${dflt}). Sends progress while waiting; a task still running at the end is reported as such, and get_task continues the wait.`,
+      `Seconds to wait for the task (true = ${DEFAULT_WAIT_SECONDS}, false/0 = return the UPID at once; max ${MAX_WAIT_SECONDS}; default ${dflt}); get_task continues a wait that ran out`,
     );

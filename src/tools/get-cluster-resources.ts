@@ -71,27 +71,15 @@ export const getClusterResources = defineTool({
   name: 'get_cluster_resources',
   title: 'Inventory of guests, nodes and storage',
   description:
-    'The cluster-wide inventory from /cluster/resources: nodes, VMs (qemu), containers (lxc), storage, pools and SDN, with status and usage (cpu as a fraction of maxcpu; mem/disk in bytes). Every answer starts with totals for everything that matches (per type and status, per node, pool and tag), then a page of rows; the default page is kept small (under 20 KB) at any cluster size, and the answer says how to get the rest: the next offset, or a filter. Filter by type ("vm" = qemu and lxc), node, status (e.g. "running", "stopped"), pool, tag, name (part of it) or vmid; use vmid to find which node a guest lives on before calling node-specific endpoints. cluster "*" covers every configured cluster.',
+    'Cluster-wide inventory (/cluster/resources): nodes, VMs (qemu), containers (lxc), storage, pools, SDN, with status and usage (cpu: fraction of maxcpu; mem/disk: bytes). Totals for all that match (per type/status, node, pool, tag), then a page of rows (under 20 KB by default) and how to get the rest. Filter by type ("vm" = qemu+lxc), node, status, pool, tag, name (part) or vmid (finds a guest\'s node). cluster "*": every cluster.',
   input: {
-    type: z
-      .enum(TYPES)
-      .optional()
-      .describe('Resource type filter: vm (qemu+lxc), qemu, lxc, node, storage, sdn, pool, network'),
+    type: z.enum(TYPES).optional().describe('Resource type (vm = qemu+lxc)'),
     node: nodeName.optional().describe('Only resources on this node'),
-    status: z
-      .string()
-      .max(40)
-      .optional()
-      .describe('Only resources with this status, e.g. "running", "stopped", "online", "available"'),
-    pool: z.string().min(1).max(64).optional().describe('Only guests in this pool (and the pool itself)'),
-    tag: z.string().min(1).max(64).optional().describe('Only guests carrying this tag (case-insensitive)'),
-    name: z
-      .string()
-      .min(1)
-      .max(128)
-      .optional()
-      .describe('Only resources whose name contains this text (case-insensitive), e.g. "web"'),
-    vmid: vmid.optional().describe('Only the guest with this VMID: shows its node, status and usage'),
+    status: z.string().max(40).optional().describe('Status, e.g. "running", "stopped", "online"'),
+    pool: z.string().min(1).max(64).optional().describe('Only guests in this pool (and the pool)'),
+    tag: z.string().min(1).max(64).optional().describe('Only guests with this tag'),
+    name: z.string().min(1).max(128).optional().describe('Name contains this (case-insensitive)'),
+    vmid: vmid.optional().describe('Only this guest (shows its node)'),
     fields: z
       .array(
         z
@@ -101,16 +89,14 @@ export const getClusterResources = defineTool({
       )
       .max(40)
       .optional()
-      .describe(
-        'Return only these fields per row (e.g. ["vmid","name","node","status"]); small rows fit many more per page',
-      ),
+      .describe('Only these fields per row, e.g. ["vmid","name","status"] (more rows fit a page)'),
     offset: z
       .number()
       .int()
       .min(0)
       .max(1_000_000_000)
       .default(0)
-      .describe('Rows to skip, for the next page: the answer names the offset to pass (default 0)'),
+      .describe('Rows to skip (the answer names the next offset)'),
     limit: z
       .number()
       .int()
@@ -118,7 +104,7 @@ export const getClusterResources = defineTool({
       .max(MAX_ROWS)
       .optional()
       .describe(
-        `Rows per page (at most ${MAX_ROWS}). Default: up to ${DEFAULT_ROWS}, as many as fit in 20 KB; with a limit a page may use up to 48 KB of text. A page too big for that is cut and the answer names the next offset`,
+        `Rows per page (max ${MAX_ROWS}; default up to ${DEFAULT_ROWS} within 20 KB; with a limit up to 48 KB, then cut at a named next offset)`,
       ),
   },
   output: z.object({

@@ -10,7 +10,7 @@ export const getGuest = defineTool({
   name: 'get_guest',
   title: 'One VM or container by VMID',
   description:
-    'Everything about one guest, found by VMID alone (the node and whether it is a VM or a container are looked up): status (including paused/suspended), node, CPU/memory/disk use, a config summary (cores, memory, OS type, disks, NICs with MAC and bridge, tags, agent, onboot) and its IP addresses (from the QEMU guest agent for VMs, from the container itself for LXC; when they are not available the result says why). Use it before acting on a guest; guest_action starts, stops or reboots it. An unknown VMID is an error that says how to list guests.',
+    'Everything about one guest by VMID (node and VM/container type are looked up): status (incl. paused/suspended), node, CPU/memory/disk use, config summary (cores, memory, OS type, disks, NICs with MAC and bridge, tags, agent, onboot) and IP addresses (guest agent for VMs, the container itself for LXC; if unavailable, the result says why). Use it before acting on a guest.',
   input: { vmid },
   output: z.object({
     cluster: z.string(),

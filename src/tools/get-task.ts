@@ -9,7 +9,7 @@ import { defineTool } from './types.js';
 export const getTask = defineTool({
   name: 'get_task',
   title: 'Task status, outcome and log',
-  description: `Reports a Proxmox task (a UPID returned by an action, guest_action or proxmox_api_call): running or stopped, PVE's exit status (OK, WARNINGS: n, or the error), duration, and the last lines of its log. With wait_seconds it waits for the task to stop (up to ${MAX_WAIT_SECONDS} s), sending progress notifications; a task still running when the time is up is reported as running, so call again to keep waiting. A failed task is returned as an error with PVE's exit status and log lines: report that, do not claim success. The node is read from the UPID.`,
+  description: `Reports a task (UPID from an action): running or stopped, PVE's exit status (OK, WARNINGS: n, or the error), duration and the last log lines. wait_seconds waits for it to stop (max ${MAX_WAIT_SECONDS} s, with progress); still running then: call again. A failed task is an error result with its exit status and log: report it, do not claim success.`,
   input: {
     upid,
     wait_seconds: z
@@ -18,9 +18,7 @@ export const getTask = defineTool({
       .min(0)
       .max(MAX_WAIT_SECONDS)
       .default(0)
-      .describe(
-        `Wait up to this many seconds for the task to stop (0 = report its state now; at most ${MAX_WAIT_SECONDS})`,
-      ),
+      .describe(`Seconds to wait for the task to stop (0 = its state now)`),
   },
   output: z.object({ cluster: z.string(), task: taskReportSchema }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

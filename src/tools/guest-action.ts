@@ -16,17 +16,17 @@ const ACTIONS = ['start', 'shutdown', 'stop', 'reboot', 'suspend', 'resume'] as 
 /** What each action does, in the words the model needs to choose between them. */
 const MEANING: Record<(typeof ACTIONS)[number], string> = {
   start: 'boots it',
-  shutdown: 'asks the OS to power off cleanly (ACPI / init)',
-  stop: 'cuts power at once, like pulling the plug (unsaved data is lost)',
-  reboot: 'asks the OS to restart cleanly',
-  suspend: 'pauses it in memory (VM) or freezes it (container)',
-  resume: 'continues a suspended guest',
+  shutdown: 'powers off cleanly via the OS',
+  stop: 'cuts power at once (unsaved data is lost)',
+  reboot: 'restarts cleanly via the OS',
+  suspend: 'pauses a VM in memory or freezes a container',
+  resume: 'continues it',
 };
 
 export const guestAction = defineTool({
   name: 'guest_action',
   title: 'Start, stop, shut down, reboot, suspend or resume a guest',
-  description: `Changes the power state of a VM or container by VMID; the node and type are looked up. Actions: ${ACTIONS.map((a) => `${a} ${MEANING[a]}`).join('; ')}. Prefer shutdown over stop. By default it waits up to 60 s for the task and reports its outcome (PVE's exit status and log); a failed task is an error result; an unknown outcome is said as such, and then get_task settles it: never repeat the action blindly. With wait 0 it returns the task UPID at once; get_task follows it. stop may need the user's confirmation.`,
+  description: `Changes the power state of a VM or container by VMID (node and type are looked up): ${ACTIONS.map((a) => `${a} ${MEANING[a]}`).join('; ')}. Prefer shutdown over stop. Waits (default 60 s) and reports the task's outcome; a failed task is an error; an unknown outcome is said as such and get_task settles it: never repeat an action blindly. wait 0 returns the UPID at once. stop may need the user's confirmation.`,
   input: {
     vmid,
     action: z.enum(ACTIONS).describe('start, shutdown, stop, reboot, suspend or resume'),

@@ -2,6 +2,9 @@ import { getClusterResources } from './get-cluster-resources.js';
 import { getGuest } from './get-guest.js';
 import { getTask } from './get-task.js';
 import { guestAction } from './guest-action.js';
+import { guestExec } from './guest-exec.js';
+import { guestFileRead } from './guest-file-read.js';
+import { guestFileWrite } from './guest-file-write.js';
 import { listClusters } from './list-clusters.js';
 import { listNodes } from './list-nodes.js';
 import { proxmoxApiCall } from './proxmox-api-call.js';
@@ -15,6 +18,9 @@ export const allTools: ToolDefinition[] = [
   getClusterResources,
   getGuest,
   guestAction,
+  guestExec,
+  guestFileRead,
+  guestFileWrite,
   getTask,
   proxmoxApiDescribe,
   proxmoxApiCall,

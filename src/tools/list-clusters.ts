@@ -35,7 +35,7 @@ export const listClusters = defineTool({
   name: 'list_clusters',
   title: 'List configured Proxmox clusters',
   description:
-    'Lists the Proxmox VE clusters this server is configured for: name, host, whether it is the default (used when a tool call names no cluster), whether it is read-only, and a live probe (PVE version; unreachable; or the error the host answered). Call this first when unsure which cluster to target; pass a name as `cluster` to other tools.',
+    'Lists the configured Proxmox VE clusters: name, host, whether it is the default (used when a call names no cluster) or read-only, and a live probe (PVE version, unreachable, or the error). Call it first when unsure which cluster to target; pass a name as `cluster` to other tools.',
   input: {},
   output: z.object({
     default: z.string(),

@@ -28,7 +28,7 @@ export const listNodes = defineTool({
   name: 'list_nodes',
   title: 'List cluster nodes',
   description:
-    'Lists the nodes of a cluster with status (online/offline), CPU load (fraction of maxcpu cores), memory used/total in bytes and uptime in seconds. Use the node names with other tools. cluster "*" lists every configured cluster; a cluster that fails is reported beside the others. Missing cpu/mem for a node means the token lacks Sys.Audit on it.',
+    'Lists a cluster\'s nodes: status (online/offline), CPU load (fraction of maxcpu), memory used/total (bytes), uptime (s). cluster "*": every cluster; a failing cluster is reported beside the others. No cpu/mem for a node: the token lacks Sys.Audit on it.',
   input: {},
   output: z.object({
     nodes: z.array(nodeRow),

@@ -37,7 +37,7 @@ const outputSchema = z.object({
 });
 
 const description = (methods: string) =>
-  `Calls any Proxmox VE API endpoint (${methods}) under /api2/json on the chosen cluster and returns its "data". Use it for everything the curated tools do not cover. path is the API path without /api2/json, e.g. "/nodes/pve1/qemu/100/config" or "/nodes/pve1/qemu/100/snapshot"; it must not contain a host, "..", "?" or "#". data holds the parameters: sent in the query for GET/DELETE and as form fields for POST/PUT; booleans become 0/1. Actions such as start/stop/snapshot return a task UPID (UPID:node:...): pass wait (seconds) to get the task's outcome instead, or follow it with get_task. Calls are first checked against the cluster's own API schema: a wrong path, method or parameter is refused before sending, with the valid alternatives; use proxmox_api_describe to look endpoints up. For big lists pass fields and limit. Errors name what PVE rejected (missing privilege, bad parameter, unknown endpoint).`;
+  `Calls any Proxmox VE API endpoint (${methods}) and returns its "data": for what the curated tools do not cover. path: without /api2/json, e.g. "/nodes/pve1/qemu/100/config" (no host, "..", "?" or "#"). data: the parameters (query for GET/DELETE, form fields for POST/PUT; booleans become 0/1). Actions return a task UPID: pass wait for the outcome, or follow it with get_task. Checked against the cluster's API schema first: a wrong path, method or parameter is refused with the valid alternatives (proxmox_api_describe looks endpoints up). For big lists pass fields and limit.`;
 
 function build(readOnly: boolean): ToolDefinition {
   return defineTool({
@@ -47,11 +47,7 @@ function build(readOnly: boolean): ToolDefinition {
       ? description('GET only: this server is read-only')
       : description('GET, POST, PUT, DELETE'),
     input: {
-      path: z
-        .string()
-        .min(1)
-        .max(2048)
-        .describe('API path, e.g. "/nodes/pve1/qemu/100/status/current" (no host, no /api2/json needed)'),
+      path: z.string().min(1).max(2048).describe('API path, e.g. "/nodes/pve1/qemu/100/status/current"'),
       // Every method even when read-only: a write is then refused by the client with the setting that
       // refused it (--read-only, PROXMOX_MCP_READ_ONLY, clusters.X.read_only), not by a bare enum error.
       method: z
@@ -60,7 +56,7 @@ function build(readOnly: boolean): ToolDefinition {
         .describe(
           readOnly
             ? 'HTTP method: only GET is sent (read-only server; others are refused)'
-            : 'HTTP method; GET reads, POST creates or acts, PUT changes config, DELETE removes',
+            : 'GET reads, POST creates or acts, PUT changes config, DELETE removes',
         ),
       data: z
         .record(z.string(), z.unknown())
@@ -77,14 +73,14 @@ function build(readOnly: boolean): ToolDefinition {
         .array(z.string().min(1).max(64))
         .max(50)
         .optional()
-        .describe('For list answers: keep only these fields of each row, e.g. ["vmid","name","status"]'),
+        .describe('For lists: only these fields per row, e.g. ["vmid","name"]'),
       limit: z
         .number()
         .int()
         .min(1)
         .max(10_000)
         .optional()
-        .describe('For list answers: return at most this many rows (the answer says how many there were)'),
+        .describe('For lists: at most this many rows (the answer says how many)'),
       // Accepted even read-only, so a write with wait gets the read-only refusal, not "unrecognized key".
       wait: waitField(0),
     },

@@ -14,21 +14,11 @@ export const proxmoxApiDescribe = defineTool({
   name: 'proxmox_api_describe',
   title: 'Discover Proxmox API endpoints',
   description:
-    'Finds and explains Proxmox VE API endpoints from the cluster\'s own API schema (so it matches the PVE version it runs). With `query`, searches by words (e.g. "rollback snapshot", "vm firewall rules") and returns the best few endpoints. With `path` (concrete like /nodes/pve1/qemu/100/snapshot, or a template like /nodes/{node}/qemu/{vmid}/snapshot), returns its methods with parameters (type, required, enum, default, format), the permission needed, and whether it starts a task; `method` narrows to one. Use it before proxmox_api_call when unsure of a path or its parameters. With neither, lists the top-level paths.',
+    'Finds and explains Proxmox VE API endpoints from the cluster\'s own API schema (so it matches the PVE version it runs). query: searches by words (e.g. "rollback snapshot") for the best few endpoints. path (concrete, /nodes/pve1/qemu/100/snapshot, or a template, /nodes/{node}/qemu/{vmid}/snapshot): its methods with parameters (type, required, enum, default, format), the permission needed and whether it starts a task; method narrows to one. Use it before proxmox_api_call when unsure. Neither: the top-level paths.',
   input: {
-    query: z
-      .string()
-      .min(2)
-      .max(200)
-      .optional()
-      .describe('Words describing what you want to do, e.g. "rollback snapshot"'),
-    path: z
-      .string()
-      .min(1)
-      .max(2048)
-      .optional()
-      .describe('API path to explain, concrete or template, e.g. "/nodes/pve1/qemu/100/snapshot"'),
-    method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).optional().describe('Only this method of the path'),
+    query: z.string().min(2).max(200).optional().describe('What you want to do, e.g. "rollback snapshot"'),
+    path: z.string().min(1).max(2048).optional().describe('API path, concrete or template'),
+    method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).optional().describe('Only this method'),
   },
   output: z.object({
     cluster: z.string(),

@@ -79,6 +79,16 @@ describe('the tool registry', () => {
       get_guest: read,
       get_task: read,
       proxmox_api_describe: read,
+      guest_file_read: read,
+      // Runs anything the command policy lets through: as drastic as the command.
+      guest_exec: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+      // Replaces the file: destructive, and writing the same content twice changes nothing more.
+      guest_file_write: {
+        readOnlyHint: false,
+        destructiveHint: true,
+        idempotentHint: true,
+        openWorldHint: true,
+      },
       // One tool for every power action: it carries the annotations of the most drastic (stop).
       guest_action: {
         readOnlyHint: false,
@@ -98,7 +108,11 @@ describe('the tool registry', () => {
     const variants = Object.fromEntries(
       allTools.flatMap((t) => (t.readOnlyVariant ? [[t.name, t.readOnlyVariant().annotations]] : [])),
     );
-    expect(variants).toEqual({ proxmox_api_call: read });
+    expect(variants).toEqual({
+      proxmox_api_call: read,
+      // Read-only clusters run only commands policy.exec.read_only_allow names.
+      guest_exec: { ...read, idempotentHint: false },
+    });
   });
 
   it('lists flat object input schemas with a cluster argument that names the default', async () => {
