@@ -81,6 +81,15 @@ describe('what stdio start-up loads', () => {
       expect(JSON.parse(s.input), name).toHaveProperty('type');
   });
 
+  it("leaves out zod's z.compile and z.fromJSONSchema (unused), keeping the rest of zod", () => {
+    const everything = readdirSync(dist).map(source).join('\n');
+    expect(everything).not.toMatch(/node_modules\/zod\/v4\/core\/compile\.js/);
+    expect(everything).not.toMatch(/node_modules\/zod\/v4\/classic\/from-json-schema\.js/);
+    expect(startupCode).toMatch(/src\/build\/zod-no-compile\.ts/);
+    expect(startupCode).toMatch(/node_modules\/zod\/v4\/core\/schemas\.js/);
+    expect(startupCode).toMatch(/node_modules\/zod\/v4\/core\/to-json-schema\.js/);
+  });
+
   it('requires no child_process (commander) and no crypto (cosmiconfig) as they load: stand-ins fetch them on use', () => {
     expect(startupCode).toMatch(/src\/build\/lazy-child-process\.ts/);
     expect(startupCode).not.toMatch(/__require\("(node:)?child_process"\)/);
