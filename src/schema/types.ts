@@ -1,6 +1,10 @@
 // Shapes of the API viewer's `apiSchema` tree (pve-docs `extractapi.pl` → `api_dump`).
 // The data comes from a remote node, so every field is optional and loosely typed: the code that
 // reads it must cope with what a different PVE version (or a broken proxy) sends.
+//
+// The one model of PVE's schema language in this repo: the simulator's route schemas
+// (simulator/route-types.ts) are narrowings of these types, so both sides speak of the same fields.
+// This module imports nothing, so product and simulator can both build on it.
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE'];
@@ -19,7 +23,7 @@ export interface PropertySchema {
   format?: string | Record<string, PropertySchema>;
   format_description?: string;
   default?: unknown;
-  enum?: Array<string | number>;
+  enum?: ReadonlyArray<string | number>;
   pattern?: string;
   minimum?: number | string;
   maximum?: number | string;

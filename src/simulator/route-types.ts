@@ -1,13 +1,16 @@
+import type { HttpMethod, ParameterSchema, PropertySchema } from '../schema/types.js';
 import type { Caller } from './auth.js';
 import type { SimState } from './state.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type { HttpMethod };
 
 /**
  * A property in PVE's JSON-schema dialect (PVE::JSONSchema), as found in apidoc.json. `format` is either a
  * named validator ('pve-node') or an inline object schema for property strings ('k=v,k2=v2').
+ * A narrowing of the product's model (schema/types.ts): the simulator's routes are literal data in
+ * this repo, so their fields have PVE's exact forms where the product must accept looser ones.
  */
-export interface PveProperty {
+export interface PveProperty extends PropertySchema {
   type?: 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object' | 'null' | 'any';
   description?: string;
   verbose_description?: string;
@@ -44,7 +47,7 @@ export interface PvePermissions {
   description?: string;
 }
 
-export interface PveParameters {
+export interface PveParameters extends ParameterSchema {
   additionalProperties: 0 | 1;
   properties?: Record<string, PveProperty>;
 }
