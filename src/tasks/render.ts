@@ -1,5 +1,6 @@
 import { formatDuration } from '../tools/format.js';
 import type { TaskReport } from './read-task.js';
+import { nextStep } from './next-step.js';
 
 /** True when PVE says the task failed (stopped with an exit status other than OK / WARNINGS). */
 export function taskFailed(r: TaskReport): boolean {
@@ -37,7 +38,13 @@ export function renderTask(
     : r.log_total !== undefined && r.log_total > lines.length
       ? `Last ${lines.length} of ${r.log_total} log lines:`
       : 'Log:';
-  return [`${head}\nUPID: ${r.upid}`, logHead, ...lines.map((l) => `  ${l.n}: ${l.t}`)].join('\n');
+  const next = nextStep(r);
+  return [
+    `${head}\nUPID: ${r.upid}`,
+    logHead,
+    ...lines.map((l) => `  ${l.n}: ${l.t}`),
+    ...(next ? [next] : []),
+  ].join('\n');
 }
 
 function seconds(s: number): string {
