@@ -110,7 +110,8 @@ export interface RouteDef {
   path: string;
   name: string;
   description: string;
-  proxyto?: 'node';
+  /** null: PVE says explicitly that it does not proxy (firewall rules live in the cluster filesystem). */
+  proxyto?: 'node' | null;
   protected?: 1;
   permissions: PvePermissions;
   parameters: PveParameters;
