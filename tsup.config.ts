@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+import { lazyBuiltins } from './src/build/lazy-builtins-plugin.js';
+import { prebuiltToolSchemas } from './src/build/prebuilt-schemas-plugin.js';
+import { slimZod } from './src/build/slim-zod-plugin.js';
 
 // Start-up time is mostly parsing code. Two modules are swapped for stubs: the SDK Server's eager Ajv
 // validator (~1 MB parsed and run at every start even though we pass our own validator) and zod's
@@ -21,13 +24,16 @@ const slimDependencies: Plugin = {
   },
 };
 
+// Some bundled CommonJS dependencies call require() on Node built-ins; give ESM output a real require.
+const banner = {
+  js: "import { createRequire as __pmcpCreateRequire } from 'node:module'; const require = __pmcpCreateRequire(import.meta.url);",
+};
+
 // One bundled ESM file per entry: everything (SDK, zod, commander, cosmiconfig) is inlined so
 // the published package has no runtime dependencies. The HTTP transport is a separate chunk that the
 // CLI imports lazily, so stdio start-up does not parse it.
-export default defineConfig({
-  // simulator.js: the PVE simulator on its own, for the benchmarks (test/bench) to run it in a separate
-  // process; its code is the same chunk `proxmox-mcp demo` loads, so the package barely grows.
-  entry: { cli: 'src/cli.ts', simulator: 'src/simulator/index.ts' },
+const product = {
+  entry: { cli: 'src/cli.ts' },
   format: ['esm'],
   platform: 'node',
   target: 'node20',
@@ -40,9 +46,24 @@ export default defineConfig({
   // cosmiconfig lazily imports TypeScript only for .ts config files, which we do not search for;
   // bundling it would add ~9 MB.
   external: ['typescript'],
-  esbuildPlugins: [slimDependencies],
-  // Some bundled CommonJS dependencies call require() on Node built-ins; give ESM output a real require.
-  banner: {
-    js: "import { createRequire as __pmcpCreateRequire } from 'node:module'; const require = __pmcpCreateRequire(import.meta.url);",
-  },
-});
+  esbuildPlugins: [slimDependencies, slimZod, prebuiltToolSchemas, lazyBuiltins],
+  banner,
+} satisfies Options;
+
+// The simulator with its test controls (src/simulator/testing), for the benchmarks (test/bench) to run
+// in a process of their own. Outside dist/, so the package and `demo` never carry it.
+const testingSimulator = {
+  entry: { simulator: 'src/simulator/testing/index.ts' },
+  format: ['esm'],
+  platform: 'node',
+  target: 'node20',
+  outDir: 'dist-testing',
+  clean: true,
+  splitting: false,
+  sourcemap: false,
+  minify: false,
+  noExternal: [/.*/],
+  banner,
+} satisfies Options;
+
+export default defineConfig([product, testingSimulator]);

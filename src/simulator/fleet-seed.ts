@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { DEMO_GUESTS, type GuestSeed } from './fleet-demo.js';
 import { Fleet, type Guest, type NodeState, type StorageDef } from './fleet.js';
-import { GENERATED_POOLS, generateGuestSeeds, type GeneratedFleetSpec } from './fleet-generated.js';
 import { vzdumpLines } from './task-scripts.js';
 import type { TaskManager } from './tasks.js';
 
 /**
  * Builds the simulated cluster from options: nodes with plausible hardware, the storages, and (for the
  * 'demo' seed) the guests of fleet-demo.ts plus a night's worth of task history. A `{ guests }` seed
- * generates a large fleet (fleet-generated.ts) on data-centre sized nodes.
+ * gives the guests one by one (the generated 10,000-guest fleets of simulator/testing) on data-centre
+ * sized nodes.
  */
 const GiB = 2 ** 30;
 
@@ -38,6 +38,12 @@ const HARDWARE = [
     memTotal: 32 * GiB,
   },
 ] as const;
+
+/** Guests given one by one, on nodes sized for many guests; the storages include the shared 'nas'. */
+export interface CustomFleetSeed {
+  guests: readonly GuestSeed[];
+  pools: ReadonlyArray<{ id: string; comment?: string; storage?: readonly string[] }>;
+}
 
 /** Hosts that can carry ~600 small guests each, for generated fleets. */
 const BIG_HARDWARE = {
@@ -143,21 +149,17 @@ function makeGuest(seed: GuestSeed, node: string, nowSec: number): Guest {
 export function seedFleet(opts: {
   clusterName: string;
   nodes: readonly string[];
-  seed: 'demo' | 'empty' | GeneratedFleetSpec;
+  seed: 'demo' | 'empty' | CustomFleetSeed;
   nowSec: number;
 }): Fleet {
-  const generated = typeof opts.seed === 'object' ? opts.seed : undefined;
-  const nodes = opts.nodes.map((name, i) => makeNode(name, i, opts.nowSec, generated !== undefined));
+  const custom = typeof opts.seed === 'object' ? opts.seed : undefined;
+  const nodes = opts.nodes.map((name, i) => makeNode(name, i, opts.nowSec, custom !== undefined));
   if (opts.seed === 'empty') return new Fleet(opts.clusterName, nodes, [], storages(false), []);
-  if (generated) {
-    const guests = generateGuestSeeds(generated, opts.nodes.length).map((s) =>
+  if (custom) {
+    const guests = custom.guests.map((s) =>
       makeGuest(s, opts.nodes[s.nodeIndex % opts.nodes.length] ?? '', opts.nowSec),
     );
-    const pools = GENERATED_POOLS.map((id) => ({
-      id,
-      comment: `${id} guests`,
-      storage: new Set(id === 'prod' ? ['nas'] : []),
-    }));
+    const pools = custom.pools.map((p) => ({ id: p.id, comment: p.comment, storage: new Set(p.storage) }));
     return new Fleet(opts.clusterName, nodes, guests, storages(true), pools);
   }
   const guests = DEMO_GUESTS.map((s) =>

@@ -5,30 +5,19 @@ import { gzipSync } from 'node:zlib';
 import { firstLine, handleApi, type ApiAnswer } from './api.js';
 import type { TokenStore } from './auth.js';
 import { ApiError } from './errors.js';
-import { applyFault, type FaultSet } from './faults.js';
-import type { RecordedRequest } from './index.js';
-import { parseUrlEncoded, uriUnescape } from './request-params.js';
+import type { Answer, Exchange, Interceptor } from './exchange.js';
+import { uriUnescape } from './request-params.js';
 import type { Router } from './routes.js';
 import type { SimState } from './state.js';
 
 /**
  * The HTTPS front end, modelled on pve-http-server's AnyEvent.pm: transport checks before anything else
  * (method, chunked, size, body on GET), unauthenticated /pve-docs, the /api2/json envelope, PVE's headers,
- * and the error text in the reason phrase. It also records every request and applies the test controls.
+ * and the error text in the reason phrase. Interceptors (exchange.ts) may stand before the engine's answer.
  */
 const MAX_BODY = 512 * 1024; // $limit_max_post
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 const APIDOC_PATH = '/pve-docs/api-viewer/apidoc.js';
-/** Requests kept in `sim.requests`; the oldest half is dropped when it is exceeded. */
-const MAX_RECORDED = 20_000;
-
-const GARBAGE = '<html><head><title>502 Bad Gateway</title></head><body>upstream sent garbage {"data":';
-
-export interface Controls {
-  latencyMs: number;
-  garbagePrefix: string | null;
-}
-
 export interface HttpServerOptions {
   host: string;
   port: number;
@@ -39,18 +28,8 @@ export interface HttpServerOptions {
   router: Router;
   apidoc: () => string;
   authDelayMs: number;
-  requests: RecordedRequest[];
-  controls: Controls;
-  faults: FaultSet;
-}
-
-interface Answer {
-  status: number;
-  reason: string;
-  body: string;
-  contentType?: string;
-  /** Absolute time (ms) before which the answer must not leave: PVE delays auth failures. */
-  notBefore?: number;
+  /** Run in order before the engine's answer, each wrapping the rest (see exchange.ts). */
+  interceptors: readonly Interceptor[];
 }
 
 export interface RunningServer {
@@ -124,13 +103,8 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
     notBefore: a.authFailure ? started + o.authDelayMs : undefined,
   });
 
-  async function produce(
-    req: IncomingMessage,
-    path: string,
-    query: string,
-    record: RecordedRequest,
-  ): Promise<Answer> {
-    const method = req.method ?? '';
+  async function produce(req: IncomingMessage, ex: Exchange): Promise<Answer> {
+    const { method, path, query } = ex;
     if (!METHODS.has(method)) return transportError(501, `method '${method}' not available`);
     if (/chunked/i.test(String(req.headers['transfer-encoding'] ?? ''))) {
       return transportError(501, 'chunked transfer encoding not supported');
@@ -142,19 +116,11 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
     }
     let text: string;
     try {
-      text = await readBody(req);
+      text = await ex.body();
     } catch (err) {
       return transportError(501, err instanceof ApiError ? err.message : 'for data too large');
     }
-    record.body = text;
 
-    const api = splitAbsUri(path);
-    if (o.controls.garbagePrefix !== null) {
-      const rel = api?.[2] ?? '';
-      if (path.startsWith(o.controls.garbagePrefix) || (api && rel.startsWith(o.controls.garbagePrefix))) {
-        return { status: 200, reason: 'OK', body: GARBAGE, contentType: 'application/json;charset=UTF-8' };
-      }
-    }
     if (path === APIDOC_PATH && method === 'GET') {
       return {
         status: 200,
@@ -163,6 +129,7 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
         contentType: 'application/javascript; charset=utf-8',
       };
     }
+    const api = splitAbsUri(path);
     if (!api) return transportError(404, `no such file '${path}'`);
     const answer = handleApi(
       {
@@ -179,7 +146,7 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
       o.tokens,
       o.router,
     );
-    return fromApi(answer, record.time);
+    return fromApi(answer, ex.arrived);
   }
 
   function write(res: ServerResponse, a: Answer, acceptEncoding: string): void {
@@ -209,44 +176,40 @@ export function startHttpsServer(o: HttpServerOptions): Promise<RunningServer> {
     res.on('error', () => undefined);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    const path = uriUnescape(q < 0 ? url : url.slice(0, q));
-    const query = q < 0 ? '' : url.slice(q + 1);
-    const record: RecordedRequest = {
+    const acceptEncoding = String(req.headers['accept-encoding'] ?? '');
+    let body: Promise<string> | undefined;
+    let bodyText: string | undefined;
+    const ex: Exchange = {
       method: req.method ?? '',
-      path,
-      query: parseUrlEncoded(query),
-      headers: { ...req.headers },
-      body: '',
-      status: 0,
-      time: Date.now(),
+      path: uriUnescape(q < 0 ? url : url.slice(0, q)),
+      query: q < 0 ? '' : url.slice(q + 1),
+      headers: req.headers,
+      arrived: Date.now(),
+      version,
+      res,
+      body: () => (body ??= readBody(req).then((text) => (bodyText = text))),
+      get bodyText() {
+        return bodyText;
+      },
+      send: (a) => write(res, a, acceptEncoding),
+      track: (t) => timers.add(t),
+      sleep,
     };
-    o.requests.push(record);
-    // A long `demo` session must not grow without bound; tests stay far below the cap.
-    if (o.requests.length > MAX_RECORDED) o.requests.splice(0, o.requests.length - MAX_RECORDED / 2);
-    const fault = o.faults.size === 0 ? undefined : o.faults.take(record.method, path);
-    if (fault) {
-      record.fault = fault.kind;
-      const acceptEncoding = String(req.headers['accept-encoding'] ?? '');
-      return applyFault(fault, {
-        res,
-        version,
-        readBody: async () => (record.body = await readBody(req).catch(() => '')),
-        realAnswer: () => produce(req, path, query, record),
-        send: (a) => write(res, a, acceptEncoding),
-        track: (t) => timers.add(t),
-        recordAnswer: (status) => (record.status = status),
-      });
-    }
-    let answer: Answer;
-    try {
-      answer = await produce(req, path, query, record);
-    } catch (err) {
-      answer = transportError(500, `internal error - ${String(err)}`);
-    }
-    record.status = answer.status;
-    await sleep(o.controls.latencyMs);
+    const engine = async (): Promise<Answer> => {
+      try {
+        return await produce(req, ex);
+      } catch (err) {
+        return transportError(500, `internal error - ${String(err)}`);
+      }
+    };
+    const run = (i: number): Promise<Answer | undefined> => {
+      const interceptor = o.interceptors[i];
+      return interceptor ? interceptor(ex, () => run(i + 1)) : engine();
+    };
+    const answer = await run(0);
+    if (!answer) return;
     if (answer.notBefore !== undefined) await sleep(answer.notBefore - Date.now());
-    if (!closed) write(res, answer, String(req.headers['accept-encoding'] ?? ''));
+    if (!closed) write(res, answer, acceptEncoding);
   }
 
   const server: Server = createServer({ key: o.key, cert: o.cert }, (req, res) => {

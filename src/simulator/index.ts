@@ -1,9 +1,8 @@
 import { TokenStore } from './auth.js';
-import { createSelfSignedCertificate } from './certificate.js';
-import { seedFleet, seedTaskHistory } from './fleet-seed.js';
-import { generatedNodeNames, type GeneratedFleetSpec } from './fleet-generated.js';
-import { FaultSet, type FaultControl, type FaultKind, type FaultSpec } from './faults.js';
-import { startHttpsServer, type Controls } from './http-server.js';
+import { createSelfSignedCertificate, type SelfSignedCertificate } from './certificate.js';
+import type { Interceptor } from './exchange.js';
+import { seedFleet, seedTaskHistory, type CustomFleetSeed } from './fleet-seed.js';
+import { startHttpsServer } from './http-server.js';
 import { ROUTES, Router } from './routes.js';
 import { renderApidoc } from './routes/schema.js';
 import { Clock, type SimState } from './state.js';
@@ -12,8 +11,8 @@ import { PveVersion } from './version.js';
 
 /**
  * A Proxmox VE simulator: a real HTTPS server on loopback that answers like a PVE cluster at the HTTP
- * boundary (envelope, reason phrases, auth, validation, permissions, tasks). It backs the test suite and
- * `proxmox-mcp demo`.
+ * boundary (envelope, reason phrases, auth, validation, permissions, tasks). It backs `proxmox-mcp demo`
+ * and, with the test controls of simulator/testing/ added as interceptors, the test suite.
  *
  * The 'demo' fleet (cluster 'demo', nodes pve1..pve3) contains:
  * - qemu 100 web01 (pve1, running, guest agent answers, pool prod, snapshot 'pre-upgrade'),
@@ -52,28 +51,10 @@ export interface SimulatorOptions {
    */
   version?: string;
   taskDurationMs?: number; // how long tasks run before stopping; default 300
-  /**
-   * Default 'demo' fleet. `{ guests: 10000 }` generates a large deterministic fleet (fleet-generated.ts) on
-   * nodes pve01, pve02, … (`{ guests, nodes: 16 }` sets how many) unless `nodes` names them.
-   */
-  seed?: 'demo' | 'empty' | GeneratedFleetSpec;
-  /** Faults active from the start (a cluster born broken); `sim.faults` adds and clears them later. */
-  faults?: FaultSpec[];
-}
-
-export interface RecordedRequest {
-  method: string;
-  /** Percent-decoded, without the query: '/api2/json/nodes/pve1/tasks/UPID:pve1:…/status'. */
-  path: string;
-  query: Record<string, string | string[]>;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  /** The status answered (0 while the answer is still being produced). */
-  status: number;
-  /** Date.now() when the request arrived. */
-  time: number;
-  /** The injected fault that answered this request instead of the API, if any. */
-  fault?: FaultKind;
+  /** Default 'demo' fleet; `{ guests, pools }` gives the guests one by one (simulator/testing generates them). */
+  seed?: 'demo' | 'empty' | CustomFleetSeed;
+  /** Stand before the engine's answer, in order (exchange.ts); none by default. */
+  interceptors?: readonly Interceptor[];
 }
 
 export interface Simulator {
@@ -84,24 +65,18 @@ export interface Simulator {
   fingerprint: string;
   /** PEM of the self-signed cert (SAN: IP 127.0.0.1, ::1, DNS localhost). */
   certPem: string;
-  /** Inject faults into API requests (faults.ts): hang, slow-body, reset, status, html, bad JSON. */
-  faults: FaultControl;
   /**
-   * Switches to a fresh self-signed certificate (as after a renewal) and drops open connections, as the
-   * pveproxy restart that follows does. Updates `fingerprint` and `certPem`; returns the new fingerprint.
+   * Presents this certificate from now on and drops open connections, as pveproxy restarting after a
+   * renewal does. Updates `fingerprint`, `certPem` and the local node's fingerprint.
    */
-  changeCertificate(): string;
+  replaceCertificate(cert: SelfSignedCertificate): void;
   /** TLS connections clients have opened so far (a keep-alive client opens one and reuses it). */
   readonly tlsConnections: number;
-  /** Every request (also unauthenticated ones), newest last; capped at 20 000 (oldest dropped). */
-  requests: RecordedRequest[];
   /** Offline node: proxied calls answer 595 'No route to host' with an empty body; /nodes shows 'offline'. */
   setNodeOnline(node: string, online: boolean): void;
-  /** Delay every answer (slow-cluster / timeout tests). */
-  setLatency(ms: number): void;
-  /** Answer 200 with a non-JSON body for paths with this prefix (full path or below /api2/json). */
-  setGarbage(pathPrefix: string | null): void;
   addToken(t: SimulatorToken): void;
+  /** The simulated cluster itself (fleet, tasks), for tests that check the end state a job left. */
+  readonly state: SimState;
   /** Closes the server and all keep-alive sockets and clears timers; lets the process exit. */
   close(): Promise<void>;
 }
@@ -110,8 +85,7 @@ export const DEMO_TOKEN_SECRET = '8b9f6c1e-2d4a-4f7b-9c3e-5a1d7e0f4b62';
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const host = opts.host ?? '127.0.0.1';
-  const nodes =
-    opts.nodes ?? (typeof opts.seed === 'object' ? generatedNodeNames(opts.seed) : ['pve1', 'pve2', 'pve3']);
+  const nodes = opts.nodes ?? ['pve1', 'pve2', 'pve3'];
   if (nodes.length === 0) throw new Error('a simulated cluster needs at least one node');
   const version = new PveVersion(opts.version ?? '9.2.11');
   const cert = createSelfSignedCertificate();
@@ -135,9 +109,6 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     (path) => fleet.poolOf(path),
   );
   const state: SimState = { version, fleet, tasks, clock, fingerprint: cert.fingerprint, routes: ROUTES };
-  const controls: Controls = { latencyMs: 0, garbagePrefix: null };
-  const requests: RecordedRequest[] = [];
-  const faults = new FaultSet(opts.faults);
   let apidoc: string | undefined;
 
   const server = await startHttpsServer({
@@ -150,9 +121,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     router: new Router(ROUTES),
     apidoc: () => (apidoc ??= renderApidoc(ROUTES)),
     authDelayMs: opts.authDelayMs ?? 0,
-    requests,
-    controls,
-    faults,
+    interceptors: opts.interceptors ?? [],
   });
 
   const sim: Simulator = {
@@ -161,34 +130,25 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     port: server.port,
     fingerprint: cert.fingerprint,
     certPem: cert.certPem,
-    requests,
-    faults,
     get tlsConnections() {
       return server.tlsConnections();
     },
-    changeCertificate() {
-      const next = createSelfSignedCertificate();
+    replaceCertificate(next) {
       server.setCertificate(next.keyPem, next.certPem);
       sim.fingerprint = state.fingerprint = next.fingerprint;
       sim.certPem = next.certPem;
       const localNode = fleet.nodes.get(fleet.localNode);
       if (localNode) localNode.fingerprint = next.fingerprint;
-      return next.fingerprint;
     },
     setNodeOnline(node, online) {
       const n = fleet.nodes.get(node);
       if (!n) throw new Error(`unknown node '${node}' (known: ${[...fleet.nodes.keys()].join(', ')})`);
       n.online = online;
     },
-    setLatency(ms) {
-      controls.latencyMs = Math.max(0, ms);
-    },
-    setGarbage(pathPrefix) {
-      controls.garbagePrefix = pathPrefix;
-    },
     addToken(t) {
       tokens.add(t);
     },
+    state,
     close: () => server.close(),
   };
   return sim;

@@ -27,7 +27,7 @@ export interface SimState {
   readonly fleet: Fleet;
   readonly tasks: TaskManager;
   readonly clock: Clock;
-  /** The simulator's own certificate fingerprint (the local node's ssl_fingerprint); changeCertificate() replaces it. */
+  /** The simulator's own certificate fingerprint (the local node's ssl_fingerprint); replaceCertificate() replaces it. */
   fingerprint: string;
   /** The full route table, for directory indexes. */
   readonly routes: readonly RouteDef[];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { createServer } from '../../src/server.js';
 import { serveStdio } from '../../src/transports/stdio.js';
 import { buildRuntime } from '../../src/runtime.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterConfig } from '../../src/config/types.js';
 import { buildRuntime, type Runtime } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { clusterConfigFor } from '../helpers/harness.js';
 
 /**

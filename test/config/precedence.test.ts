@@ -6,7 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { assertBuilt, binPath, envFor, runCli } from '../helpers/cli.js';
 
 /**

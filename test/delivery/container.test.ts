@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { repoRoot } from '../helpers/cli.js';
 import { registerSecret } from '../helpers/recording.js';
 import { initializeBody, rawRequest, streamableClient } from '../http/helpers.js';

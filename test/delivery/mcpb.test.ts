@@ -5,7 +5,7 @@ import { getMcpConfigForManifest } from '@anthropic-ai/mcpb';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { allTools } from '../../src/tools/index.js';
 import { assertBuilt, repoRoot } from '../helpers/cli.js';
 import { run } from '../helpers/process.js';

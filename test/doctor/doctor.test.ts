@@ -4,7 +4,7 @@ import type { LoadedConfig } from '../../src/config/types.js';
 import { runDoctor } from '../../src/doctor/index.js';
 import { renderReport } from '../../src/doctor/render-text.js';
 import { evaluate, grantCommands, READ_REQUIREMENTS } from '../../src/doctor/requirements.js';
-import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { assertBuilt, binPath } from '../helpers/cli.js';
 import { clusterConfigFor } from '../helpers/harness.js';
 

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { assertBuilt, envFor, startCli } from '../helpers/cli.js';
 import { garbageLine, RESULT, type GarbageLine } from './garbage-lines.js';
 import { createRng, fuzzRuns, fuzzSeed } from './prng.js';

@@ -3,7 +3,7 @@ import vm from 'node:vm';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../src/server.js';
-import { DEMO_TOKEN_SECRET } from '../../src/simulator/index.js';
+import { DEMO_TOKEN_SECRET } from '../../src/simulator/testing/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { judge } from './answer-checks.js';
 import { createRng, fuzzRuns, fuzzSeed } from './prng.js';

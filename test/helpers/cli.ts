@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { DEMO_TOKEN_SECRET, type Simulator } from '../../src/simulator/index.js';
+import { DEMO_TOKEN_SECRET, type Simulator } from '../../src/simulator/testing/index.js';
 import { run, type ProcessResult } from './process.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

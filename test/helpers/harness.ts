@@ -6,7 +6,7 @@ import type { ClusterConfig, LoadedConfig, TlsSettings } from '../../src/config/
 import { buildRuntime, type Runtime } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
 import { simulatedCluster } from '../../src/commands/demo.js';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/testing/index.js';
 import { recordOutput, registerSecret } from './recording.js';
 
 export interface HarnessCluster {

@@ -7,7 +7,7 @@ import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { LoadedConfig } from '../../src/config/types.js';
 import { buildRuntime, type Runtime } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import {
   resolveHttpSettings,
   startHttpServer,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { runHttpLoad, type ToolCall, type ToolResult } from '../bench/http-load.mjs';
 import { assertBuilt, envFor } from '../helpers/cli.js';
 import { TOKEN, auth, healthz, spawnSse, waitFor, type SpawnedServer } from './helpers.js';

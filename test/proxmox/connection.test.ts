@@ -7,7 +7,7 @@ import { createLogger } from '../../src/logger.js';
 import { ProxmoxClient } from '../../src/proxmox/client.js';
 import { ProxmoxError } from '../../src/proxmox/errors.js';
 import { createSelfSignedCertificate } from '../../src/simulator/certificate.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { clusterConfigFor } from '../helpers/harness.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RecordedRequest, Simulator } from '../../src/simulator/index.js';
+import type { RecordedRequest, Simulator } from '../../src/simulator/testing/index.js';
 
 /** The per-cluster timeout the reliability tests configure: short, so a hang costs little test time. */
 export const TIMEOUT_MS = 1_000;

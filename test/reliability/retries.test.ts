@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultSpec } from '../../src/simulator/faults.js';
-import { DEMO_TOKEN_SECRET } from '../../src/simulator/index.js';
+import type { FaultSpec } from '../../src/simulator/testing/faults.js';
+import { DEMO_TOKEN_SECRET } from '../../src/simulator/testing/index.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
 import { apiRequests, MARGIN_MS, timed, TIMEOUT_MS } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { createLogger } from '../../src/logger.js';
 import { ProxmoxClient, type RequestEvent } from '../../src/proxmox/client.js';
 import { ProxmoxError, ProxmoxHttpError } from '../../src/proxmox/errors.js';
 import { Deadline, withRetries, type RetryInfo } from '../../src/proxmox/retry.js';
-import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { clusterConfigFor } from '../helpers/harness.js';
 import { apiRequests, MARGIN_MS, timed } from './helpers.js';
 

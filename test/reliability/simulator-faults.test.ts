@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { SimClient } from '../simulator/helpers.js';
 import { timed } from './helpers.js';
 

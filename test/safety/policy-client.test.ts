@@ -3,7 +3,7 @@ import { createLogger } from '../../src/logger.js';
 import { ProxmoxClient } from '../../src/proxmox/client.js';
 import type { ClusterConfig } from '../../src/config/types.js';
 import { resolvePolicy } from '../../src/safety/policy.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { clusterConfigFor } from '../helpers/harness.js';
 
 /**

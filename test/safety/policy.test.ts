@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolvePolicy, type PolicyEntry } from '../../src/safety/policy.js';
-import type { Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/testing/index.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
 
 const FILE = '/etc/pmcp/clusters.json';

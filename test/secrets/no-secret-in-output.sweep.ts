@@ -1,5 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN_SECRET } from '../../src/simulator/index.js';
+import { DEMO_TOKEN_SECRET } from '../../src/simulator/testing/index.js';
 import { allTools } from '../../src/tools/index.js';
 import type { OutputRecord } from '../helpers/recording.js';
 import { TOKEN as BEARER_TOKEN } from '../http/helpers.js';

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logger.js';
 import { ProxmoxClient } from '../../src/proxmox/client.js';
 import { ProxmoxRefusedError } from '../../src/proxmox/errors.js';
 import { createAudit, type AuditRecord } from '../../src/safety/audit.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { clusterConfigFor, startHarness, textOf, type Harness } from '../helpers/harness.js';
 
 /**

@@ -6,7 +6,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProxmoxRefusedError } from '../../src/proxmox/errors.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { assertBuilt, binPath, envFor, runCli } from '../helpers/cli.js';
 import { startHarness, textOf } from '../helpers/harness.js';
 import { spawnSse, type SpawnedServer } from '../http/helpers.js';

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { resolveConfigFile } from '../../src/config/load.js';
 import { UsageError, withConfirmation } from '../../src/cli/shared.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { assertBuilt, envFor, runCli } from '../helpers/cli.js';
 
 /**

@@ -2,7 +2,7 @@ import { ElicitRequestSchema, type ElicitRequest } from '@modelcontextprotocol/s
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, resolvePolicy, type PolicyEntry } from '../../src/safety/policy.js';
 import type { PolicyRule } from '../../src/safety/rules.js';
-import type { Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/testing/index.js';
 import { ROUTES, Router, routingFragments } from '../../src/simulator/routes.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
 

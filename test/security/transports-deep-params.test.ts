@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { assertBuilt, envFor, startCli } from '../helpers/cli.js';
 import { TOKEN, auth, initializeBody, rawRequest, spawnSse, type SpawnedServer } from '../http/helpers.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DEFAULT_POLICY, evaluatePolicy, type ClusterPolicy } from '../../src/safety/policy.js';
 import { compileRule } from '../../src/safety/rules.js';
-import type { Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/testing/index.js';
 import { assertBuilt } from '../helpers/cli.js';
 import {
   TRANSPORTS,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { DEMO_AUTH, SimClient } from './helpers.js';
 
 async function withSim(

@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSelfSignedCertificate } from '../../src/simulator/certificate.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 
 describe('self-signed certificate', () => {
   const cert = createSelfSignedCertificate();

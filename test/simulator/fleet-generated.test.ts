@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateGuestSeeds, generatedNodeNames } from '../../src/simulator/fleet-generated.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { generateGuestSeeds, generatedNodeNames } from '../../src/simulator/testing/fleet-generated.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { SimClient, sharedExists, sharedPve } from './helpers.js';
 
 type Row = Record<string, unknown>;

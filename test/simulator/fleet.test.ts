@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { SimClient, json } from './helpers.js';
 
 type Row = Record<string, unknown>;

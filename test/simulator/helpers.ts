@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, type Dispatcher } from 'undici';
-import { DEMO_TOKEN_SECRET, type Simulator } from '../../src/simulator/index.js';
+import { DEMO_TOKEN_SECRET, type Simulator } from '../../src/simulator/testing/index.js';
 
 /**
  * Test client for the simulator. It uses undici's dispatch API because, unlike request(), it exposes the
@@ -32,7 +32,7 @@ export const sharedExists = existsSync(sharedPve);
 export class SimClient {
   readonly agent: Agent;
 
-  constructor(private readonly sim: Simulator) {
+  constructor(private readonly sim: Pick<Simulator, 'url' | 'certPem'>) {
     this.agent = new Agent({ connect: { ca: sim.certPem } });
   }
 

@@ -1,7 +1,7 @@
 import { connect } from 'node:tls';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { SimClient } from './helpers.js';
 
 /** Sends raw bytes over TLS and returns whatever comes back before the server closes. */

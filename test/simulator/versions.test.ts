@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startSimulator } from '../../src/simulator/testing/index.js';
 import { SimClient, json } from './helpers.js';
 
 async function on<T>(version: string, fn: (c: SimClient) => Promise<T>): Promise<T> {

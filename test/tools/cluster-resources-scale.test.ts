@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestSeed } from '../../src/simulator/fleet-demo.js';
-import { generateGuestSeeds, generatedNodeNames } from '../../src/simulator/fleet-generated.js';
+import { generateGuestSeeds, generatedNodeNames } from '../../src/simulator/testing/fleet-generated.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
 import type { ResourcesAnswer } from './cluster-resources-answer.js';
 

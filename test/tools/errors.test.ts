@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN_SECRET } from '../../src/simulator/index.js';
+import { DEMO_TOKEN_SECRET } from '../../src/simulator/testing/index.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
 
 const WRONG_SECRET = '00000000-dead-beef-0000-000000000000';

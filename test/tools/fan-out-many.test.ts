@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 /** `cluster: "*"` over many clusters: every one answered, and no listener-leak warning from Node. */

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN_SECRET } from '../../src/simulator/index.js';
+import { DEMO_TOKEN_SECRET } from '../../src/simulator/testing/index.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
 
 /**

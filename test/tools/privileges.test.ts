@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallestRoleFor } from '../../src/proxmox/pve-roles.js';
-import { DEMO_TOKEN_SECRET } from '../../src/simulator/index.js';
+import { DEMO_TOKEN_SECRET } from '../../src/simulator/testing/index.js';
 import { ALL_PRIVILEGES } from '../../src/simulator/permissions.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
 

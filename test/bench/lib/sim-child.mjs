@@ -2,7 +2,7 @@
 // event loop with the measuring code. Started by sim.mjs; options arrive as JSON in argv[2]. Prints one
 // JSON line when listening; answers "stats" on stdin with a JSON line; exits on stdin end.
 import { createInterface } from 'node:readline';
-import { DEMO_TOKEN_SECRET, startSimulator } from '../../../dist/simulator.js';
+import { DEMO_TOKEN_SECRET, startSimulator } from '../../../dist-testing/simulator.js';
 
 const opts = JSON.parse(process.argv[2] ?? '{}');
 const sim = await startSimulator(opts);

@@ -10,7 +10,11 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ElicitRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { AuditRecord } from '../../../src/safety/audit.js';
 import { createSelfSignedCertificate } from '../../../src/simulator/certificate.js';
-import { startSimulator, type RecordedRequest, type Simulator } from '../../../src/simulator/index.js';
+import {
+  startSimulator,
+  type RecordedRequest,
+  type Simulator,
+} from '../../../src/simulator/testing/index.js';
 import { routingFragments } from '../../../src/simulator/routes.js';
 import { binPath, repoRoot } from '../../helpers/cli.js';
 import { textOf } from '../../helpers/harness.js';
@@ -286,8 +290,7 @@ export function onArrival(sim: Simulator, fn: (q: RecordedRequest) => void): () 
 
 /** The API token id a request to a simulator was made with (each station has its own). */
 export function tokenIdOf(q: RecordedRequest): string | undefined {
-  const auth = q.headers.authorization;
-  return /^PVEAPIToken=[^!]+!([^=]+)=/.exec(typeof auth === 'string' ? auth : '')?.[1];
+  return /^[^!]+!(.+)$/.exec(q.authorization.tokenId ?? '')?.[1];
 }
 
 /** The API requests a station's token made (not the schema download). */

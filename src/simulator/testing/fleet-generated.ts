@@ -1,5 +1,5 @@
-import type { ConfigValue } from './fleet.js';
-import type { GuestSeed } from './fleet-demo.js';
+import type { ConfigValue } from '../fleet.js';
+import type { GuestSeed } from '../fleet-demo.js';
 
 /**
  * A large generated fleet for scale tests and benchmarks ("10,000 guests on 16 nodes"). Deterministic: the

@@ -1,7 +1,7 @@
-import { STATUS_CODES, type ServerResponse } from 'node:http';
-import { errorAnswer } from './api.js';
-import { ApiError } from './errors.js';
-import type { PveVersion } from './version.js';
+import { STATUS_CODES } from 'node:http';
+import { errorAnswer } from '../api.js';
+import { ApiError } from '../errors.js';
+import type { Answer, Exchange, Interceptor } from '../exchange.js';
 
 /**
  * Fault injection: the ways a real cluster, or what stands in front of it, fails at the HTTP boundary.
@@ -164,27 +164,21 @@ function matches(match: string | RegExp | undefined, method: string, rel: string
   return p === '/' || rel === p || rel.startsWith(`${p}/`);
 }
 
-/** What the HTTPS front end writes with its usual headers (the shape of its internal Answer). */
-export interface FaultAnswer {
-  status: number;
-  reason: string;
-  body: string;
-  contentType?: string;
-}
-
-export interface FaultContext {
-  res: ServerResponse;
-  version: PveVersion;
-  /** Reads (and records) the request body, so a faulted POST still shows what was sent. */
-  readBody(): Promise<string>;
-  /** What the simulator would have answered; runs the API (reads the body too). */
-  realAnswer(): Promise<FaultAnswer>;
-  /** Writes an answer through the front end's writer (PVE's headers, gzip, Connection: close on errors). */
-  send(answer: FaultAnswer): void;
-  /** Registers a timer so closing the simulator clears it. */
-  track(timer: NodeJS.Timeout): void;
-  /** Sets the status recorded in `sim.requests` (0 = never answered). */
-  recordAnswer(status: number): void;
+/**
+ * The interceptor that injects the faults of `set`; `onFault` learns which kind answered a request (the
+ * request log marks it).
+ */
+export function faultInterceptor(
+  set: FaultSet,
+  onFault: (ex: Exchange, kind: FaultKind) => void,
+): Interceptor {
+  return async (ex, next) => {
+    const fault = set.size === 0 ? undefined : set.take(ex.method, ex.path);
+    if (!fault) return next();
+    onFault(ex, fault.kind);
+    await applyFault(fault, ex, next);
+    return undefined;
+  };
 }
 
 /** A reverse proxy's sign-in page: what a misrouted URL or an SSO gateway answers for any path. */
@@ -195,37 +189,41 @@ const HTML_PAGE =
 
 const INVALID_JSON = '{"data":{"version":9.2.11,"release":"9.2"';
 
-export async function applyFault(spec: FaultSpec, ctx: FaultContext): Promise<void> {
+/** Answers (or not) through `ex` itself; `realAnswer` is what the simulator would have answered. */
+async function applyFault(
+  spec: FaultSpec,
+  ex: Exchange,
+  realAnswer: () => Promise<Answer | undefined>,
+): Promise<void> {
+  /** A faulted POST still shows in the request log what was sent. */
+  const readBody = () => ex.body().catch(() => '');
   switch (spec.kind) {
     case 'hang':
-      await ctx.readBody();
+      await readBody();
       return; // never answered: the client's timeout, or closing the simulator, ends it
     case 'reset':
-      await ctx.readBody();
-      ctx.res.socket?.destroy();
+      await readBody();
+      ex.res.socket?.destroy();
       return;
     case 'status': {
-      await ctx.readBody();
+      await readBody();
       const status = spec.status ?? 500;
       const reason = spec.reason ?? DEFAULT_REASONS[status] ?? STATUS_CODES[status] ?? 'Error';
-      const api = errorAnswer(new ApiError(status, `${reason}\n`), ctx.version);
+      const api = errorAnswer(new ApiError(status, `${reason}\n`), ex.version);
       const body = spec.body ?? (api.payload === undefined ? '' : JSON.stringify(api.payload));
-      ctx.recordAnswer(status);
-      ctx.send({ status, reason, body, contentType: 'application/json;charset=UTF-8' });
+      ex.send({ status, reason, body, contentType: 'application/json;charset=UTF-8' });
       return;
     }
     case 'html': {
-      await ctx.readBody();
+      await readBody();
       const status = spec.status ?? 200;
-      ctx.recordAnswer(status);
       const reason = STATUS_CODES[status] ?? 'OK';
-      ctx.send({ status, reason, body: HTML_PAGE, contentType: 'text/html; charset=utf-8' });
+      ex.send({ status, reason, body: HTML_PAGE, contentType: 'text/html; charset=utf-8' });
       return;
     }
     case 'invalid-json':
-      await ctx.readBody();
-      ctx.recordAnswer(200);
-      ctx.send({
+      await readBody();
+      ex.send({
         status: 200,
         reason: 'OK',
         body: INVALID_JSON,
@@ -233,34 +231,32 @@ export async function applyFault(spec: FaultSpec, ctx: FaultContext): Promise<vo
       });
       return;
     case 'truncated-json':
-      return truncate(spec, ctx);
+      return truncate(spec, ex, await realAnswer());
     case 'slow-body':
-      return dribble(spec, ctx);
+      return dribble(spec, ex, await realAnswer());
   }
 }
 
-async function truncate(spec: FaultSpec, ctx: FaultContext): Promise<void> {
-  const real = await ctx.realAnswer();
-  ctx.recordAnswer(real.status);
+async function truncate(spec: FaultSpec, ex: Exchange, real: Answer | undefined): Promise<void> {
+  if (!real) return; // an inner interceptor answered itself
   const full = Buffer.from(real.body, 'utf8');
   const cut = full.subarray(0, Math.max(1, Math.floor(full.length / 2)));
   if (!spec.lyingLength) {
-    ctx.send({ ...real, body: cut.toString('utf8') });
+    ex.send({ ...real, body: cut.toString('utf8') });
     return;
   }
   // Promise the whole body, deliver half, then drop the connection: the client sees it mid-body.
-  ctx.res.writeHead(real.status, {
+  ex.res.writeHead(real.status, {
     'Content-Type': real.contentType ?? 'application/json;charset=UTF-8',
     'Content-Length': full.length,
   });
-  ctx.res.write(cut, () => ctx.res.socket?.destroy());
+  ex.res.write(cut, () => ex.res.socket?.destroy());
 }
 
-async function dribble(spec: FaultSpec, ctx: FaultContext): Promise<void> {
-  const real = await ctx.realAnswer();
-  ctx.recordAnswer(real.status);
+async function dribble(spec: FaultSpec, ex: Exchange, real: Answer | undefined): Promise<void> {
+  if (!real) return;
   const body = Buffer.from(real.body, 'utf8');
-  const res = ctx.res;
+  const res = ex.res;
   res.writeHead(real.status, {
     'Content-Type': real.contentType ?? 'application/json;charset=UTF-8',
     'Content-Length': body.length,
@@ -276,6 +272,6 @@ async function dribble(spec: FaultSpec, ctx: FaultContext): Promise<void> {
     res.write(body.subarray(sent, sent + 1));
     sent++;
   }, spec.byteIntervalMs ?? 500);
-  ctx.track(timer);
+  ex.track(timer);
   res.on('close', () => clearInterval(timer));
 }
