@@ -188,7 +188,8 @@ function guestAgentRoutes(): RouteDef[] {
           count: {
             default: String(FILE_READ_MAX),
             description: 'Number of bytes to read.',
-            maximum: FILE_READ_MAX,
+            // A string in PVE's own schema (a Perl constant stringified); kept as PVE publishes it.
+            maximum: String(FILE_READ_MAX) as unknown as number,
             minimum: 1,
             optional: 1,
             type: 'integer',
