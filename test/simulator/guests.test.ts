@@ -292,6 +292,11 @@ describe('directory indexes', () => {
       { subdir: 'config' },
       { subdir: 'snapshot' },
       { subdir: 'agent' },
+      { subdir: 'clone' },
+      { subdir: 'resize' },
+      { subdir: 'migrate' },
+      { subdir: 'pending' },
+      { subdir: 'firewall' },
     ]);
     const st = await c.data<Array<{ subdir: string }>>('GET', '/nodes/pve1/lxc/200/status');
     expect(st.map((s) => s.subdir)).toEqual([
