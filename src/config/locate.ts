@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { cosmiconfig } from 'cosmiconfig';
 import { ConfigError, jsonSyntaxProblem } from './errors.js';
+import { defaultLoadersOf, fastJsonLoader } from './fast-json-loader.js';
 
 export const SEARCH_PLACES = [
   'clusters.json',
@@ -38,12 +39,15 @@ export function userConfigFile(env: Record<string, string | undefined>, homedir:
 export async function locateConfig(opts: LocateOptions): Promise<FoundConfig | undefined> {
   // cosmiconfig (with its YAML parser) is loaded only when there is a file to read: the env-only
   // set-up (PROXMOX_URL) and every start-up's search of an empty directory skip ~200 KB of code.
-  const explorer = async (): Promise<Explorer> =>
-    cosmiconfigOf(await import('cosmiconfig'))('proxmox-mcp', {
+  const explorer = async (): Promise<Explorer> => {
+    const m = await import('cosmiconfig');
+    return cosmiconfigOf(m)('proxmox-mcp', {
       searchPlaces: SEARCH_PLACES,
       searchStrategy: 'none',
       cache: false,
+      loaders: { '.json': fastJsonLoader(defaultLoadersOf(m)) },
     });
+  };
   const explicit = opts.configFlag
     ? { file: opts.configFlag, via: '--config' as const }
     : opts.env.PROXMOX_MCP_CONFIG
