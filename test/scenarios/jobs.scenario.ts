@@ -452,6 +452,22 @@ describe('what an assistant can do', () => {
     }));
 });
 
+it('prints what every session pays before the first job: the model-visible tools/list', async () => {
+  h = await startJobHarness();
+  const { tools } = await h.client.listTools();
+  const visible = tools.map((t) => ({
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    inputSchema: t.inputSchema,
+  }));
+  const bytes = Buffer.byteLength(JSON.stringify(visible));
+  process.stderr.write(
+    `tools/list (names, titles, descriptions, input schemas): ${tools.length} tools, ${bytes} B\n`,
+  );
+  expect(bytes).toBeGreaterThan(0);
+});
+
 it('the figures match the committed ones (calls and look-ups exact, bytes within 10 %)', () => {
   const problems = compareWithCommitted(figures);
   expect(problems, problems.join('\n')).toEqual([]);
