@@ -39,7 +39,9 @@ export const policyGuard: RequestGuard = async ({ cluster, method, path, route, 
     case 'refused':
       throw new ProxmoxRefusedError(
         verdict.code,
-        `Refused ${method} ${path} on cluster "${cluster.name}": ${verdict.message}${verdict.code === 'REFUSED' ? ` ${NOT_PVE.replace(/^Nothing was sent to Proxmox\. /, '')}` : ''}`,
+        verdict.code === 'READ_ONLY'
+          ? `refused ${method} ${path}: cluster "${cluster.name}" is read-only (${verdict.source}); ${verdict.message}`
+          : `Refused ${method} ${path} on cluster "${cluster.name}": ${verdict.message} ${NOT_PVE.replace(/^Nothing was sent to Proxmox\. /, '')}`,
         facts,
         verdict.source,
       );

@@ -212,7 +212,7 @@ function execVerdict(
         verdict: 'refused',
         code: 'READ_ONLY',
         source: readOnly?.source ?? 'read-only mode',
-        message: `the cluster is read-only (${readOnly?.source ?? 'read-only mode'}) and no policy.exec.read_only_allow rule names the guest command ${cmd}. ${hint}`,
+        message: `only GET requests are sent, and guest commands a policy.exec.read_only_allow rule names: none names ${cmd}. ${hint}`,
       };
     case 'not-allowed':
       return {

@@ -56,7 +56,7 @@ describe('parameter conditions in rules', () => {
     expect(verdict('POST', '/nodes//pve1/status/', { command: 'shutdown' })).toBe('confirm');
     expect(verdict('POST', '/nodes/pve1/%73tatus', { command: 'shutdown' })).toBe('confirm');
     expect(verdict('POST', '/nodes/pve1//stopall')).toBe('confirm');
-    expect(verdict('POST', '/nodes/pve1/qemu/100/agent/exec', { command: ['sh', '-c', 'id'] })).toBe(
+    expect(verdict('POST', '/nodes/pve1/qemu/100/agent/exec', { command: ['rm', '-rf', '/'] })).toBe(
       'confirm',
     );
     expect(verdict('PUT', '/cluster/firewall/options', { enable: 0 })).toBe('confirm');

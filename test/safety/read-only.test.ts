@@ -21,6 +21,9 @@ const CALLS: Record<string, Array<Record<string, unknown>>> = {
     vmid: action === 'start' ? 102 : 100,
     action,
   })),
+  guest_exec: [{ vmid: 100, command: 'df -h' }],
+  guest_file_read: [{ vmid: 100, path: '/etc/os-release' }],
+  guest_file_write: [{ vmid: 100, path: '/etc/motd', content: 'x' }],
   get_task: [{ upid: FINISHED_TASK, wait_seconds: 2 }],
   proxmox_api_describe: [{ path: '/nodes/{node}/qemu/{vmid}/status/stop' }],
   proxmox_api_call: [
@@ -68,6 +71,9 @@ describe('read-only mode', () => {
       for (const args of calls) {
         const r = await h.call(tool, withUpid(args, upid));
         if (!names.includes(tool)) expect(textOf(r)).toMatch(/^Unknown tool/);
+        // Listed (operators may allow read-only commands), refused without such a rule.
+        else if (tool === 'guest_exec')
+          expect(textOf(r)).toMatch(/^refused POST \S+: cluster "demo" is read-only \(--read-only\)/);
         else if (tool === 'proxmox_api_call' && args.method !== 'GET')
           // The refusal names the setting (issue 13), not a schema enum ("expected \"GET\"").
           expect(textOf(r)).toMatch(
@@ -98,8 +104,8 @@ describe('read-only mode', () => {
       }
     }
     expect(nonGet(h.sims.ro!)).toEqual([]);
-    // 6 guest actions and 4 raw writes were refused, each naming the setting.
-    expect(refusals).toHaveLength(10);
+    // 6 guest actions, 4 raw writes, a guest command and a guest file write were refused, each naming the setting.
+    expect(refusals).toHaveLength(12);
     for (const text of refusals) {
       expect(text).toMatch(/^refused (POST|PUT|DELETE) \/nodes\/\S+: cluster "ro" is read-only/);
       expect(text).toContain(source);

@@ -269,7 +269,7 @@ describe('read-only clusters', () => {
     h = t.h;
     const r = await h.call('guest_exec', { vmid: 100, command: 'df -h' });
     expect(textOf(r)).toMatch(
-      /read-only .* no policy\.exec\.read_only_allow rule names the guest command \["df","-h"\]/,
+      /^refused POST \S+: cluster "demo" is read-only \(.*\); only GET requests are sent, and guest commands a policy\.exec\.read_only_allow rule names: none names \["df","-h"\]/,
     );
     const w = await h.call('proxmox_api_call', {
       method: 'POST',

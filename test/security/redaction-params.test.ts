@@ -76,8 +76,8 @@ const CASES: Case[] = [
     name: 'QEMU agent exec input-data (the command stays visible)',
     method: 'POST',
     path: '/nodes/pve1/qemu/100/agent/exec',
-    data: { command: ['sh', '-c', 'chpasswd'], 'input-data': `root:${V('stdin')}` },
-    visible: { command: ['sh', '-c', 'chpasswd'] },
+    data: { command: ['chpasswd'], 'input-data': `root:${V('stdin')}` },
+    visible: { command: ['chpasswd'] },
   },
   {
     name: 'QEMU agent file-write content (the file name stays visible)',

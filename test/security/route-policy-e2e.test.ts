@@ -105,7 +105,7 @@ describe.each(MODES)('policies hold on the route PVE takes, %s', (mode) => {
       { path: '/nodes/pve1/qemu/100/status/shutdown', data: { forceStop: 1 } },
       { path: '/nodes/pve1/qemu/100/status//shutdown', data: { forceStop: 'true' } },
       { path: '/nodes/pve1/lxc/200/status/shutdown', data: { forceStop: [1] } },
-      { path: '/nodes/pve1/qemu/100/agent/exec', data: { command: ['sh', '-c', 'rm -rf /'] } },
+      { path: '/nodes/pve1/qemu/100/agent/exec', data: { command: ['rm', '-rf', '/'] } },
       { path: '/nodes/pve1/qemu/100/agent%2Fexec', data: { command: 'id' } },
       { path: '/nodes/pve1/qemu/100/agent/file-write', data: { file: '/etc/passwd', content: 'x' } },
       { path: '/nodes/pve1/qemu/100/move_disk', data: { disk: 'scsi0', storage: 'local', delete: true } },

@@ -75,6 +75,13 @@ const READS: Record<string, (cluster: string) => Record<string, unknown>> = {
     wait_seconds: 0,
   }),
   proxmox_api_describe: (cluster) => ({ cluster, path: '/nodes/{node}/qemu/{vmid}/status/stop' }),
+  guest_file_read: (cluster) => ({ cluster, vmid: 100, path: '/etc/os-release' }),
+};
+
+/** Guest agent writes: a command (no read_only_allow rule here) and a file write. */
+const GUEST_WRITES: Record<string, Record<string, unknown>> = {
+  guest_exec: { vmid: 100, command: ['df', '-h'] },
+  guest_file_write: { vmid: 100, path: '/etc/motd', content: 'read-only?' },
 };
 
 /** The values an enum property of a tool's input schema allows. */
@@ -116,6 +123,9 @@ describe('read-only: no tool gets anything but GET out, through any transport', 
                   const r = await s.call(tool.name, { cluster, vmid: 102, action, wait: false });
                   refusedWrite(`${cluster} guest_action ${action}`, r, listed.has(tool.name));
                 }
+              } else if (GUEST_WRITES[tool.name]) {
+                const r = await s.call(tool.name, { cluster, ...GUEST_WRITES[tool.name] });
+                refusedWrite(`${cluster} ${tool.name}`, r, listed.has(tool.name));
               } else if (tool.name === 'proxmox_api_call') {
                 const methods = enumOf(tool, 'method');
                 expect(methods).toContain('GET');
