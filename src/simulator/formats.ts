@@ -15,11 +15,15 @@ const NAMED: Record<string, FormatCheck> = {
     /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(v)
       ? undefined
       : 'value does not look like a valid node name\n',
-  'pve-vmid': (v) => (/^[1-9][0-9]+$/.test(v) ? undefined : 'value does not look like a valid VM ID\n'),
+  'pve-vmid': (v) => (/^[1-9][0-9]{2,8}$/.test(v) ? undefined : 'value does not look like a valid VM ID\n'),
   'pve-configid': (v) => (/^[a-z][a-z0-9_-]+$/i.test(v) ? undefined : `invalid configuration ID '${v}'\n`),
   'pve-storage-id': (v) =>
     /^[a-z][a-z0-9\-_.]*[a-z0-9]$/i.test(v) ? undefined : `storage ID '${v}' contains illegal characters\n`,
-  'pve-poolid': (v) => (/^[A-Za-z0-9_][A-Za-z0-9_\-.]*$/.test(v) ? undefined : `invalid pool ID '${v}'\n`),
+  // verify_poolname (pve-access-control): nested pools (PVE 8.1+) join ids with '/'.
+  'pve-poolid': (v) =>
+    /^[A-Za-z0-9.\-_]+(\/[A-Za-z0-9.\-_]+)*$/.test(v)
+      ? undefined
+      : `pool name '${v}' contains invalid characters\n`,
   'dns-name': (v) =>
     new RegExp(`^(${DNS_LABEL}\\.)*${DNS_LABEL}$`).test(v)
       ? undefined

@@ -71,10 +71,13 @@ function checkType(
   return ok;
 }
 
-/** Perl regexes from the schema, made usable in JavaScript; undefined when they cannot be. */
+/**
+ * Perl regexes from the schema, made usable in JavaScript; undefined when they cannot be. Anchored
+ * as PVE does, m/^$pattern$/, without a group: a top-level `a|b` means `^a` or `b$` there too.
+ */
 function compilePattern(pattern: string): RegExp | undefined {
   try {
-    return new RegExp(`^(?:${pattern.replace(/\(\?\^:/g, '(?:')})$`);
+    return new RegExp(`^${pattern.replace(/\(\?\^:/g, '(?:')}$`);
   } catch {
     return undefined;
   }

@@ -44,13 +44,16 @@ describe('parameter validation (PVE::JSONSchema messages)', () => {
     });
   });
 
-  it('checks minimum and maximum', async () => {
-    expect(await errorsOf('GET', '/cluster/nextid?vmid=99')).toEqual({
-      vmid: 'value must have a minimum value of 100',
+  it('checks minimum and maximum, after the format', async () => {
+    expect(await errorsOf('GET', '/nodes/pve1/tasks?limit=-1')).toEqual({
+      limit: 'value must have a minimum value of 0',
     });
-    expect(await errorsOf('GET', '/cluster/nextid?vmid=1000000000')).toEqual({
-      vmid: 'value must have a maximum value of 999999999',
-    });
+    // A VM id's range is also its format (pve_verify_vmid: 3 to 9 digits), which PVE checks first.
+    for (const vmid of ['99', '1000000000']) {
+      expect(await errorsOf('GET', `/cluster/nextid?vmid=${vmid}`)).toEqual({
+        vmid: 'invalid format - value does not look like a valid VM ID\n',
+      });
+    }
   });
 
   it('checks enumerations', async () => {

@@ -48,7 +48,10 @@ describe('version realism switches', () => {
       message: "Configuration file 'nodes/pve1/qemu-server/999.conf' does not exist\n",
     });
     const errors = await on('8.2.7', (c) => c.api('GET', '/cluster/nextid?vmid=99').then(json));
-    expect(errors).toEqual({ data: null, errors: { vmid: 'value must have a minimum value of 100' } });
+    expect(errors).toEqual({
+      data: null,
+      errors: { vmid: 'invalid format - value does not look like a valid VM ID\n' },
+    });
   });
 
   it('writes transport errors as a plain-text body from 8.3 on', async () => {
