@@ -1,5 +1,4 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { SimulatorToken } from './index.js';
 import { Privileges } from './permissions.js';
 import { uriUnescape } from './request-params.js';
 import type { PveVersion } from './version.js';
@@ -8,6 +7,17 @@ import type { PveVersion } from './version.js';
  * API token authentication as pve-http-server (extract_auth_value) and pve-access-control (verify_token)
  * do it. The simulator knows no passwords or tickets: only tokens.
  */
+
+/** An API token the simulator accepts (the engine's `tokens` option). */
+export interface SimulatorToken {
+  user: string; // 'root@pam'
+  tokenId: string; // 'mcp'
+  secret: string; // uuid-like
+  privsep?: boolean; // default false: token has the user's privileges
+  /** ACL granted to the token (privsep) or user: path prefix -> privileges. root@pam user has all. */
+  acl?: Array<{ path: string; privs: string[] }>;
+}
+
 export interface Caller {
   /** What PVE's get_user() returns for a token request: 'root@pam!mcp'. Tasks carry it. */
   authid: string;

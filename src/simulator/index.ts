@@ -1,11 +1,12 @@
-import { TokenStore } from './auth.js';
+import { TokenStore, type SimulatorToken } from './auth.js';
 import { createSelfSignedCertificate, type SelfSignedCertificate } from './certificate.js';
+import { Clock } from './clock.js';
 import type { Interceptor } from './exchange.js';
 import { seedFleet, seedTaskHistory, type CustomFleetSeed } from './fleet-seed.js';
 import { startHttpsServer } from './http-server.js';
 import { ROUTES, Router } from './routes.js';
 import { renderApidoc } from './routes/schema.js';
-import { Clock, type SimState } from './state.js';
+import type { SimState } from './state.js';
 import { TaskManager } from './tasks.js';
 import { PveVersion } from './version.js';
 
@@ -29,14 +30,7 @@ import { PveVersion } from './version.js';
  *   progress lines (more than one default page of 50 log lines).
  */
 
-export interface SimulatorToken {
-  user: string; // 'root@pam'
-  tokenId: string; // 'mcp'
-  secret: string; // uuid-like
-  privsep?: boolean; // default false: token has the user's privileges
-  /** ACL granted to the token (privsep) or user: path prefix -> privileges. root@pam user has all. */
-  acl?: Array<{ path: string; privs: string[] }>;
-}
+export type { SimulatorToken } from './auth.js';
 
 export interface SimulatorOptions {
   host?: string; // default '127.0.0.1'

@@ -1,4 +1,4 @@
-import type { Clock } from './state.js';
+import type { Clock } from './clock.js';
 
 /**
  * Worker tasks and their UPIDs (pve-common UPID.pm, RESTEnvironment fork_worker). Tasks are advanced
