@@ -176,7 +176,7 @@ export const getClusterResources = defineTool({
         totals,
         head:
           sorted.length === 0
-            ? `No resources match${filterText} on ${where}.${filterText ? ' Check the filter values (list_nodes names the nodes).' : ''} An under-privileged token also sees an empty list: it needs VM.Audit / Sys.Audit / Datastore.Audit.`
+            ? `No resources match${filterText} on ${where}.${filterText ? ' Check the filter values (list_nodes names the nodes).' : ''}${looksLikeAddress(args.name) ? ADDRESS_HINT : ''} An under-privileged token also sees an empty list: it needs VM.Audit / Sys.Audit / Datastore.Audit.`
             : renderTotals(sorted.length, totals, filterText, where),
         failures,
         targets: ctx.clusters.length,
@@ -273,4 +273,18 @@ function largestFitting(page: Resource[], compose: Compose, fits: (a: Composed) 
     } else hi = mid - 1;
   }
   return best;
+}
+
+/**
+ * /cluster/resources carries no addresses, so a name filter given an IP finds nothing: say where addresses
+ * are, instead of letting the assistant conclude the guest does not exist.
+ */
+const ADDRESS_HINT =
+  ' Names are not addresses: /cluster/resources has none. get_guest shows a guest\'s IPs (its guest agent for a VM, the container itself for LXC); list the running guests (status "running") and ask them.';
+
+function looksLikeAddress(name: string | undefined): boolean {
+  return (
+    name !== undefined &&
+    (/^\d{1,3}(?:\.\d{1,3}){3}(?:\/\d+)?$/.test(name) || /^[0-9a-f]*:[0-9a-f:]+$/i.test(name))
+  );
 }
