@@ -10,7 +10,7 @@ export const getGuest = defineTool({
   name: 'get_guest',
   title: 'One VM or container by VMID',
   description:
-    'Everything about one guest by VMID (node and VM/container type are looked up): status (incl. paused/suspended), node, CPU/memory/disk use, config summary (cores, memory, OS type, disks, NICs with MAC and bridge, tags, agent, onboot) and IP addresses (guest agent for VMs, the container itself for LXC; if unavailable, the result says why). Use it before acting on a guest.',
+    'Everything about one guest by VMID (node and VM/container type are looked up): status (including paused/suspended), node, CPU/memory/disk use, config summary (cores, memory, OS type, disks, NICs with MAC and bridge, tags, agent, onboot) and IP addresses (guest agent for VMs, the container itself for LXC; if unavailable, the result says why). Use it before acting on a guest.',
   input: { vmid },
   output: z.object({
     cluster: z.string(),
