@@ -163,6 +163,25 @@ describe('jobs change the cluster as PVE would', () => {
     );
   });
 
+  it('vzdump of a locked guest: that guest fails in the log, the others are saved, the task ends job errors', async () => {
+    const g = sim.state.fleet.guests.get(101)!;
+    g.config.lock = 'snapshot';
+    const before = backupsOf(sim.state.fleet).length;
+    const upid = await c.data<string>('POST', '/nodes/pve1/vzdump', { body: 'vmid=100,101&storage=nas' });
+    expect(await c.waitTask(upid)).toMatchObject({ exitstatus: 'job errors' });
+    const log = await c.data<Array<{ t: string }>>(
+      'GET',
+      `/nodes/pve1/tasks/${encodeURIComponent(upid)}/log`,
+    );
+    expect(log.map((l) => l.t)).toContain('ERROR: Backup of VM 101 failed - VM is locked (snapshot)');
+    expect(
+      backupsOf(sim.state.fleet)
+        .slice(before)
+        .map((b) => b.vmid),
+    ).toEqual([100]);
+    delete g.config.lock;
+  });
+
   it('migrate: refused for a running VM without online and for local disks without with-local-disks', async () => {
     expect((await c.api('POST', '/nodes/pve3/qemu/105/migrate', { body: 'target=pve2' })).reason).toBe(
       "can't migrate running VM without --online",

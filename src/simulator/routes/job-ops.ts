@@ -29,25 +29,41 @@ function vzdump(ctx: HandlerContext): string {
     return g;
   });
   const start = ctx.state.clock.nowSec();
+  // A locked guest (a snapshot or another backup running) fails, the others are still backed up: the task
+  // then ends 'job errors', as vzdump's does.
+  const locked = guests.filter((g) => g.config.lock !== undefined);
+  const saved = guests.filter((g) => g.config.lock === undefined);
   return startTask(ctx, {
     type: 'vzdump',
     id: ids.length === 1 ? String(ids[0]) : '',
-    lines: guests.flatMap((g) => vzdumpLines(g, node, storageId, start, 12)),
-    onSuccess: () => {
-      for (const g of guests) {
-        backupsOf(ctx.state.fleet).push({
-          storage: storageId,
-          vmid: g.vmid,
-          type: g.type,
-          ctime: start,
-          size: Math.round(volumes(g.config).reduce((s, v) => s + parseSize(v.size), 0) * 0.18),
-          notes: String(g.config.name ?? g.config.hostname ?? `guest ${g.vmid}`),
-          node,
-          config: { ...g.config },
-        });
-      }
-    },
+    lines: guests.flatMap((g) =>
+      g.config.lock === undefined
+        ? vzdumpLines(g, node, storageId, start, 12)
+        : [
+            `INFO: Starting Backup of VM ${g.vmid} (${g.type})`,
+            `ERROR: Backup of VM ${g.vmid} failed - ${g.type === 'qemu' ? 'VM' : 'CT'} is locked (${String(g.config.lock)})`,
+          ],
+    ),
+    ...(locked.length > 0 ? { error: 'job errors' } : {}),
+    // 'job errors' still keeps the guests that were saved (a task killed midway keeps them too: close enough).
+    onFailure: () => record(saved),
+    onSuccess: () => record(saved),
   });
+
+  function record(done: readonly Guest[]): void {
+    for (const g of done) {
+      backupsOf(ctx.state.fleet).push({
+        storage: storageId,
+        vmid: g.vmid,
+        type: g.type,
+        ctime: start,
+        size: Math.round(volumes(g.config).reduce((s, v) => s + parseSize(v.size), 0) * 0.18),
+        notes: String(g.config.name ?? g.config.hostname ?? `guest ${g.vmid}`),
+        node,
+        config: { ...g.config },
+      });
+    }
+  }
 }
 
 function firewallRules(ctx: HandlerContext): FirewallRule[] {
