@@ -1,7 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
-import os from 'node:os';
 import { allTools } from './tools/index.js';
 import { renderToolsDoc } from './commands/tools-doc.js';
 import { VERSION } from './version.js';
@@ -12,9 +11,9 @@ import { runCheck, runInitCommand, type CheckCommandOptions } from './cli/diagno
 import { runHttpServer, runStdioServer, type HttpCommandOptions } from './cli/serve.js';
 import {
   collectNames,
+  configSearch,
   EXIT_CONFIG,
   EXIT_USAGE,
-  env,
   parsePort,
   parseSeconds,
   stderr,
@@ -70,12 +69,7 @@ export function buildProgram(): Command {
   ).action(async (opts: CommonOptions, cmd: Command) => {
     const stray = cmd.args[0];
     if (stray !== undefined) throw new UsageError(unknownCommandMessage(stray, program));
-    const loaded = await loadConfig({
-      configFlag: opts.config,
-      env,
-      cwd: process.cwd(),
-      homedir: os.homedir(),
-    });
+    const loaded = await loadConfig(configSearch(opts));
     await runStdioServer(loaded, opts);
   });
 

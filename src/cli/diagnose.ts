@@ -3,7 +3,7 @@ import type { InitFlags } from '../init/index.js';
 import { loadForCheck } from './check-config.js';
 import { forceReadOnly } from '../config/force-read-only.js';
 import os from 'node:os';
-import { env, readOnlySource, stderr, UsageError, withConfirmation } from './shared.js';
+import { configSearch, env, readOnlySource, stderr, UsageError, withConfirmation } from './shared.js';
 
 // The first-run commands: \`check\` (the doctor) and \`init\` (a starter clusters.json).
 
@@ -24,12 +24,7 @@ export async function runCheck(opts: CheckCommandOptions): Promise<void> {
   const demo = opts.demo ? await (await import('../commands/demo.js')).startDemoClusters() : undefined;
   const { loaded, missingSecrets } = demo
     ? { loaded: demo.config, missingSecrets: {} }
-    : await loadForCheck({
-        configFlag: opts.config,
-        env,
-        cwd: process.cwd(),
-        homedir: os.homedir(),
-      });
+    : await loadForCheck(configSearch(opts));
   const names = loaded.clusters.map((c) => c.name);
   const unknown = (opts.cluster ?? []).filter((n) => !names.includes(n));
   if (unknown.length) {

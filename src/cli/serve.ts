@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { loadConfig } from '../config/load.js';
 import type { LoadedConfig } from '../config/types.js';
 import { buildRuntime } from '../runtime.js';
@@ -7,7 +6,15 @@ import { serveStdio } from '../transports/stdio.js';
 import { VERSION } from '../version.js';
 import { describeConfirmation } from '../safety/confirm-unavailable.js';
 import type { Runtime } from '../runtime.js';
-import { enabledTools, env, runtimeOptions, stderr, withConfirmation, type CommonOptions } from './shared.js';
+import {
+  configSearch,
+  enabledTools,
+  env,
+  runtimeOptions,
+  stderr,
+  withConfirmation,
+  type CommonOptions,
+} from './shared.js';
 
 // The serving commands: stdio (default, and \`demo\`) and HTTP (\`sse\`, and \`demo --http\`).
 
@@ -61,14 +68,7 @@ export async function runHttpServer(opts: HttpCommandOptions, preloaded?: Preloa
     env,
   );
   const tools = enabledTools(opts);
-  const loaded =
-    preloaded?.config ??
-    (await loadConfig({
-      configFlag: opts.config,
-      env,
-      cwd: process.cwd(),
-      homedir: os.homedir(),
-    }));
+  const loaded = preloaded?.config ?? (await loadConfig(configSearch(opts)));
   const runtime = buildRuntime(
     withConfirmation(loaded, opts),
     runtimeOptions(opts, settings.authToken ? [settings.authToken] : []),

@@ -9,6 +9,7 @@ import {
   type LoadedConfig,
 } from '../config/types.js';
 import type { RuntimeOptions } from '../runtime.js';
+import type { LoadConfigOptions } from '../config/load.js';
 import { allTools } from '../tools/index.js';
 
 /**
@@ -83,6 +84,11 @@ export function enabledTools(opts: CommonOptions): string[] | undefined {
 }
 
 export class UsageError extends Error {}
+
+/** Where every command looks for the configuration: --config, the environment, here, then home. */
+export function configSearch(opts: { config?: string }): LoadConfigOptions {
+  return { configFlag: opts.config, env, cwd: process.cwd(), homedir: os.homedir() };
+}
 
 /** Runtime settings every serving command shares: flags and environment resolved in one place. */
 export function runtimeOptions(opts: CommonOptions, extraSecrets: string[] = []): RuntimeOptions {

@@ -106,15 +106,7 @@ function resolveCluster(
   let tokenSecret: string;
   if (e.token_secret_file !== undefined) {
     const file = path.resolve(baseDir, e.token_secret_file);
-    try {
-      tokenSecret = readFileSync(file, 'utf8').trim();
-    } catch (err) {
-      throw new ConfigError(
-        `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        source,
-        at('token_secret_file'),
-      );
-    }
+    tokenSecret = readNamedFile(file, source, at('token_secret_file')).trim();
     if (!tokenSecret) throw new ConfigError(`${file} is empty`, source, at('token_secret_file'));
   } else if (e.token_secret !== undefined) {
     tokenSecret = e.token_secret;
@@ -198,15 +190,7 @@ function resolveTls(
   if (e.verify_ssl === false) return { mode: 'insecure' };
   if (e.ca_file) {
     const file = path.resolve(baseDir, e.ca_file);
-    try {
-      return { mode: 'verify', ca: readFileSync(file, 'utf8'), caFile: file };
-    } catch (err) {
-      throw new ConfigError(
-        `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        source,
-        at('ca_file'),
-      );
-    }
+    return { mode: 'verify', ca: readNamedFile(file, source, at('ca_file')), caFile: file };
   }
   return { mode: 'verify' };
 }
@@ -240,4 +224,17 @@ function zodToConfigError(error: z.ZodError, source: string): ConfigError {
     source,
     lines.length === 1 && first && first.path.length ? first.path.map(String).join('.') : undefined,
   );
+}
+
+/** A file the config names (a token secret, a CA): unreadable is the config's error, at its key. */
+function readNamedFile(file: string, source: string, key: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      source,
+      key,
+    );
+  }
 }
