@@ -191,6 +191,9 @@ describe.concurrent('policies hold through real transports (the built binary)', 
         get_cluster_resources: { cluster: 'locked' },
         get_guest: { cluster: 'locked', vmid: 100 },
         guest_action: { cluster: 'locked', vmid: 102, action: 'start', wait: false },
+        guest_exec: { cluster: 'locked', vmid: 100, command: ['df', '-h'] },
+        guest_file_read: { cluster: 'locked', vmid: 100, path: '/etc/os-release' },
+        guest_file_write: { cluster: 'locked', vmid: 100, path: '/etc/motd', content: 'x' },
         get_task: {
           cluster: 'locked',
           upid: 'UPID:pve1:0003A1CB:062EAAE4:6B133D99:qmstop:100:root@pam!mcp:',
@@ -281,7 +284,7 @@ describe.concurrent('policies hold through real transports (the built binary)', 
           await declined('proxmox_api_call', {
             method: 'POST',
             path: '/nodes/pve1/qemu/100/agent/exec',
-            data: { command: ['sh', '-c', 'cat'], 'input-data': PARAM_SECRETS.inputData },
+            data: { command: ['cat'], 'input-data': PARAM_SECRETS.inputData },
           });
           await declined('guest_action', { vmid: 200, action: 'stop', wait: false });
           // Refused or declined, a TOTP value is never written out in clear.
