@@ -18,7 +18,9 @@ import { garbageInterceptor, latencyInterceptor } from './switches.js';
 /**
  * The simulator with its test controls: faults, garbage, latency, certificate changes, generated fleets
  * and the request log. Imported by tests and benchmarks only; `proxmox-mcp demo` runs the engine
- * (../index.ts) without any of it, and the build leaves this folder out of the package.
+ * (../index.ts) without any of it, and the build leaves this folder out of the package. The benchmarks
+ * run a copy built from this file to dist-testing/simulator.js (tsup.config.ts; `npm run build` makes it),
+ * because their simulator processes run plain Node, which cannot load TypeScript.
  */
 export { DEMO_TOKEN_SECRET, type SimulatorToken } from '../index.js';
 export type { FaultControl, FaultHandle, FaultKind, FaultSpec } from './faults.js';
