@@ -1,4 +1,4 @@
-import type { PveProperty } from './route-types.js';
+import type { PveProperty } from './schema-types.js';
 
 /**
  * PVE's named formats (PVE::JSONSchema::register_format) and property strings, for the subset of formats

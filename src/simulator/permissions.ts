@@ -1,5 +1,5 @@
 import { permError } from './errors.js';
-import type { ParamValue, PermCheck, PvePermissions } from './route-types.js';
+import type { ParamValue, PermCheck, PvePermissions } from './schema-types.js';
 
 /**
  * Privileges as PVE evaluates them (pve-access-control RPCEnvironment.pm), reduced to what the simulator

@@ -1,6 +1,6 @@
 import { paramError } from './errors.js';
 import { checkFormat } from './formats.js';
-import type { ParamValue, PveParameters, PveProperty } from './route-types.js';
+import type { ParamValue, PveParameters, PveProperty } from './schema-types.js';
 
 /**
  * Request parameter validation with PVE::JSONSchema semantics (validate → check_object → check_prop →
