@@ -7,6 +7,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 /** What the last `npm run scenarios` measured (not committed). */
 export const FIGURES_RUN_FILE = path.join(root, 'node_modules/.cache/scenarios/figures.json');
+/** The same jobs with PVE's full schema served (SCENARIO_SCHEMA=real): printed for comparison, not pinned. */
+export const FIGURES_REAL_SCHEMA_FILE = path.join(
+  root,
+  'node_modules/.cache/scenarios/figures-real-schema.json',
+);
 /** The figures the README table shows, committed with it by scripts/update-readme-scenarios.mjs. */
 export const FIGURES_COMMITTED_FILE = path.join(root, 'test/scenarios/figures.json');
 

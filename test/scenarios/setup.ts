@@ -1,4 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { Interceptor } from '../../src/simulator/exchange.js';
 import { resolvePolicy } from '../../src/safety/policy.js';
 import type { Guest } from '../../src/simulator/fleet.js';
 import type { Simulator } from '../../src/simulator/index.js';
@@ -16,6 +20,27 @@ export interface JobHarness extends Harness {
   asked: string[];
 }
 
+const realApidoc = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../shared/pve/apidoc.json',
+);
+
+/**
+ * SCENARIO_SCHEMA=real (with ../shared/pve present): the simulators serve PVE 9.2's full API schema instead
+ * of their own partial one, so every call is checked against the real parameters before it is sent and the
+ * look-ups read what they would on a real cluster. Those figures are printed, not compared (see figures.ts).
+ */
+export const REAL_SCHEMA = process.env.SCENARIO_SCHEMA === 'real';
+if (REAL_SCHEMA && !existsSync(realApidoc)) throw new Error(`SCENARIO_SCHEMA=real needs ${realApidoc}`);
+
+function realSchemaInterceptor(): Interceptor {
+  const body = `const apiSchema = ${readFileSync(realApidoc, 'utf8')}\n;\n`;
+  return async (ex, next) =>
+    ex.path === '/pve-docs/api-viewer/apidoc.js'
+      ? { status: 200, reason: 'OK', body, contentType: 'application/javascript' }
+      : next();
+}
+
 export async function startJobHarness(
   opts: { confirm?: string[]; elicit?: boolean } = {},
 ): Promise<JobHarness> {
@@ -23,11 +48,15 @@ export async function startJobHarness(
     clusters: [
       {
         name: 'prod',
+        sim: REAL_SCHEMA ? { interceptors: [realSchemaInterceptor()] } : {},
         config: opts.confirm
           ? { policy: resolvePolicy(undefined, { confirm: opts.confirm }, 'prod', 'clusters.json') }
           : {},
       },
-      { name: 'lab', sim: { nodes: ['lab1', 'lab2'] } },
+      {
+        name: 'lab',
+        sim: { nodes: ['lab1', 'lab2'], ...(REAL_SCHEMA ? { interceptors: [realSchemaInterceptor()] } : {}) },
+      },
     ],
     defaultCluster: 'prod',
     ...(opts.elicit ? { clientCapabilities: { capabilities: { elicitation: {} } } } : {}),
