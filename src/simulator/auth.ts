@@ -54,10 +54,9 @@ export class TokenStore {
   /** verify_token: throws the detailed reason PVE logs (and, before 9.1.5, returned). */
   verify(value: string): Caller {
     if (!value) throw new Error('no API token specified');
-    const split = /^(.*)=(.*)$/s.exec(value); // greedy: splits on the LAST '='
+    const split = splitTokenValue(value);
     if (!split) throw new Error('no tokenid specified');
-    const tokenid = split[1] ?? '';
-    const secret = split[2] ?? '';
+    const { tokenid, secret } = split;
     const parts = USER.exec(tokenid);
     if (!parts)
       throw new Error(`'${tokenid}' is not a valid token ID - not able to split into user and token parts`);
@@ -80,6 +79,18 @@ export class TokenStore {
   }
 }
 
+/** The token value of an Authorization header: what follows 'PVEAPIToken=' (or a space), unescaped. */
+export function tokenValue(authorization: string | undefined): string | undefined {
+  const match = /(?:^|\s)PVEAPIToken(?:=| )([^;]*)/.exec(authorization ?? '');
+  return match ? uriUnescape(match[1] ?? '') : undefined;
+}
+
+/** 'root@pam!mcp=SECRET' → token id and secret, split on the LAST '=' as verify_token does. */
+export function splitTokenValue(value: string): { tokenid: string; secret: string } | undefined {
+  const split = /^(.*)=(.*)$/s.exec(value); // greedy
+  return split ? { tokenid: split[1] ?? '', secret: split[2] ?? '' } : undefined;
+}
+
 export function authenticate(
   authorization: string | undefined,
   cookie: string | undefined,
@@ -91,10 +102,10 @@ export function authenticate(
   if (/(?:^|;\s*)PVEAuthCookie=/.test(cookie ?? '') || /PVEAuthCookie=/.test(authorization ?? '')) {
     return { failure: version.genericAuthFailure ? generic : 'permission denied - invalid PVE ticket' };
   }
-  const match = /(?:^|\s)PVEAPIToken(?:=| )([^;]*)/.exec(authorization ?? '');
-  if (!match) return { failure: 'No ticket' };
+  const value = tokenValue(authorization);
+  if (value === undefined) return { failure: 'No ticket' };
   try {
-    return { caller: store.verify(uriUnescape(match[1] ?? '')) };
+    return { caller: store.verify(value) };
   } catch (err) {
     return { failure: version.genericAuthFailure ? generic : (err as Error).message };
   }

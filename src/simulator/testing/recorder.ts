@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { splitTokenValue, tokenValue } from '../auth.js';
 import type { Exchange, Interceptor } from '../exchange.js';
 import { parseUrlEncoded } from '../request-params.js';
 import type { FaultKind } from './faults.js';
@@ -29,9 +30,10 @@ export interface RecordedRequest {
 /** Requests kept; the oldest half is dropped when it is exceeded (a long bench run stays bounded). */
 const MAX_RECORDED = 20_000;
 
-/** 'PVEAPIToken=root@pam!mcp=SECRET' → 'root@pam!mcp'; anything else names no token. */
+/** 'PVEAPIToken=root@pam!mcp=SECRET' → 'root@pam!mcp', read the way the engine reads it. */
 function tokenIdOf(header: string | undefined): string | undefined {
-  return /^PVEAPIToken=([^=\s]+)[=:]/.exec(header ?? '')?.[1];
+  const value = tokenValue(header);
+  return value === undefined ? undefined : splitTokenValue(value)?.tokenid;
 }
 
 function withoutCredentials(headers: IncomingHttpHeaders): RecordedRequest['headers'] {
