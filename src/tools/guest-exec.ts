@@ -104,16 +104,22 @@ export const guestExec: ToolDefinition = defineTool({
     const base = `/nodes/${guest.node}/qemu/${guest.vmid}/agent`;
     const argv = args.command;
     const started = Date.now();
-    const fail = (err: unknown) => ({
+    const fail = (err: unknown, pid?: number) => ({
       structured: {
         cluster: ctx.cluster.name,
         vmid: guest.vmid,
         node: guest.node,
         command: argv,
+        ...(pid !== undefined ? { pid } : {}),
         exited: false,
         duration_ms: Date.now() - started,
       },
-      text: describeAgentError(err, guest, ctx.cluster),
+      // Once started, the program runs on whatever happens to the polling: say which pid it is.
+      text:
+        describeAgentError(err, guest, ctx.cluster) +
+        (pid !== undefined
+          ? `\nThe command was started (pid ${pid}) and may still be running in the guest; do not start it again. proxmox_api_call GET ${base}/exec-status with data {"pid": ${pid}} reports its outcome.`
+          : ''),
       isError: true,
     });
     let pid: number;
@@ -145,7 +151,7 @@ export const guestExec: ToolDefinition = defineTool({
       try {
         status = await ctx.cluster.client.request<ExecStatus>('GET', `${base}/exec-status`, { pid }, opts);
       } catch (err) {
-        return fail(err);
+        return fail(err, pid);
       }
       if (status.exited === 1 || status.exited === true) break;
       const left = deadline - Date.now();

@@ -98,6 +98,23 @@ describe('guest_exec waiting', () => {
     expect(textOf(status)).toMatch(/exited/);
   });
 
+  it('a failed status read after the start names the pid: the program runs on', async () => {
+    const fault = h.sims.demo!.faults.add({
+      kind: 'status',
+      status: 403,
+      match: 'GET /nodes/pve1/qemu/100/agent/exec-status',
+    });
+    try {
+      const r = await h.call('guest_exec', { vmid: 100, command: 'sleep 1' });
+      expect(r.isError).toBe(true);
+      const pid = structured(r).pid as number;
+      expect(typeof pid).toBe('number');
+      expect(textOf(r)).toContain(`The command was started (pid ${pid}) and may still be running`);
+    } finally {
+      fault.remove();
+    }
+  });
+
   it('stops polling when the client cancels', async () => {
     const controller = new AbortController();
     const call = h.client.callTool(
