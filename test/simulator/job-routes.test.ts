@@ -182,6 +182,30 @@ describe('jobs change the cluster as PVE would', () => {
     delete g.config.lock;
   });
 
+  it('vzdump and restore check the privileges their methods leave to the handler', async () => {
+    sim.addToken({
+      user: 'root@pam',
+      tokenId: 'auditor',
+      secret: 'auditor-secret',
+      privsep: true,
+      acl: [{ path: '/', privs: ['VM.Audit', 'Datastore.Audit'] }],
+    });
+    const auth = 'PVEAPIToken=root@pam!auditor=auditor-secret';
+    const dump = await c.api('POST', '/nodes/pve1/vzdump', { body: 'vmid=100&storage=nas', auth });
+    expect([dump.status, dump.reason]).toEqual([
+      403,
+      'Permission check failed (/storage/nas, Datastore.AllocateSpace)',
+    ]);
+    const restore = await c.api('POST', '/nodes/pve1/qemu', {
+      body: 'vmid=330&archive=nas:backup/x.vma.zst',
+      auth,
+    });
+    expect([restore.status, restore.reason]).toEqual([
+      403,
+      'Permission check failed (/vms/330, VM.Allocate)',
+    ]);
+  });
+
   it('migrate: refused for a running VM without online and for local disks without with-local-disks', async () => {
     expect((await c.api('POST', '/nodes/pve3/qemu/105/migrate', { body: 'target=pve2' })).reason).toBe(
       "can't migrate running VM without --online",

@@ -1,4 +1,4 @@
-import { fail } from '../errors.js';
+import { fail, permError } from '../errors.js';
 import { parseSize, volumes, type Guest } from '../fleet.js';
 import { backupsOf, extrasOf, type FirewallRule } from '../job-state.js';
 import type { HandlerContext, RouteDef } from '../route-types.js';
@@ -23,7 +23,11 @@ function vzdump(ctx: HandlerContext): string {
   if (!storage) throw fail(`storage '${storageId}' does not exist`);
   if (!storage.content.split(',').includes('backup'))
     throw fail(`storage '${storageId}' does not support backups`);
+  // The checks the method's "user: all" leaves to the handler (PVE::API2::VZDump): VM.Backup on each
+  // guest, Datastore.AllocateSpace on the storage.
+  need(ctx, `/storage/${storageId}`, 'Datastore.AllocateSpace');
   const guests: Guest[] = ids.map((id) => {
+    need(ctx, `/vms/${id}`, 'VM.Backup');
     const g = ctx.state.fleet.guests.get(id);
     if (!g || g.node !== node) throw fail(`guest ${id} is not on node '${node}'`);
     return g;
@@ -64,6 +68,11 @@ function vzdump(ctx: HandlerContext): string {
       });
     }
   }
+}
+
+/** raise_perm_exc unless the caller holds this privilege on the path. */
+export function need(ctx: HandlerContext, path: string, priv: string): void {
+  if (!ctx.caller.privileges.has(path, priv)) throw permError(`${path}, ${priv}`);
 }
 
 function firewallRules(ctx: HandlerContext): FirewallRule[] {

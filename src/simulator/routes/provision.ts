@@ -11,6 +11,7 @@ import { backupsOf } from '../job-state.js';
 import type { HandlerContext, RouteDef } from '../route-types.js';
 import { agentEnabled } from './config-props.js';
 import { checkLock, loadGuest, startTask } from './helpers.js';
+import { need } from './job-ops.js';
 import { JOB_ROUTE_SPECS as S } from './job-specs.js';
 import { archiveFile } from './volumes.js';
 
@@ -141,6 +142,9 @@ function resize(ctx: HandlerContext): string {
 function restoreVm(ctx: HandlerContext): string {
   const vmid = ctx.params.int('vmid') ?? 0;
   const archive = ctx.params.str('archive');
+  // create_vm's own checks: a new guest needs VM.Allocate, the disks Datastore.AllocateSpace.
+  need(ctx, `/vms/${vmid}`, 'VM.Allocate');
+  need(ctx, `/storage/${ctx.params.str('storage') ?? 'local-lvm'}`, 'Datastore.AllocateSpace');
   if (archive === undefined) throw fail('creating a VM without a backup archive is not simulated');
   if (!ctx.params.bool('force')) ensureFree(ctx, vmid);
   const file = archive.slice(archive.indexOf(':') + 1);
@@ -174,6 +178,7 @@ function restoreVm(ctx: HandlerContext): string {
 
 function createContainer(ctx: HandlerContext): string {
   const vmid = ctx.params.int('vmid') ?? 0;
+  need(ctx, `/vms/${vmid}`, 'VM.Allocate');
   ensureFree(ctx, vmid);
   const ostemplate = ctx.params.str('ostemplate') ?? '';
   if (!/^[a-z][a-z0-9_-]*:vztmpl\/.+\.tar\.(?:gz|xz|zst)$/.test(ostemplate))
