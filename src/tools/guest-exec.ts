@@ -181,7 +181,8 @@ export const guestExec: ToolDefinition = defineTool({
     const stream = (name: 'stdout' | 'stderr', data: string | undefined) => {
       if (!data) return undefined;
       const bytes = bytesFromPve(data);
-      let text = utf8Text(bytes, false);
+      // Bytes that are not UTF-8: PVE may have sent the text decoded after all; take it as it came.
+      let text = utf8Text(bytes, false) ?? utf8Text(Buffer.from(data, 'utf8'), false);
       if (text === undefined) {
         notes.push(`${name} is not text: shown as base64`);
         text = bytes.toString('base64');
