@@ -1,4 +1,11 @@
-import type { ConfigValue, Fleet, Guest } from './fleet.js';
+/**
+ * No import of fleet.ts: fleet.ts applies pending changes at a start, so this module stays below it and
+ * keys its maps by the objects themselves (a Guest, a Fleet).
+ */
+type ConfigValue = string | number;
+interface Configured {
+  config: Record<string, ConfigValue>;
+}
 
 /**
  * State the admin jobs add to a guest or a cluster beyond its config: firewall rules and options, the
@@ -32,10 +39,10 @@ export interface BackupRecord {
   config: Record<string, ConfigValue>;
 }
 
-const guestExtras = new WeakMap<Guest, GuestExtras>();
-const fleetBackups = new WeakMap<Fleet, BackupRecord[]>();
+const guestExtras = new WeakMap<Configured, GuestExtras>();
+const fleetBackups = new WeakMap<object, BackupRecord[]>();
 
-export function extrasOf(g: Guest): GuestExtras {
+export function extrasOf(g: Configured): GuestExtras {
   let e = guestExtras.get(g);
   if (!e) {
     e = { firewallRules: [], firewallOptions: {}, pending: {} };
@@ -44,7 +51,7 @@ export function extrasOf(g: Guest): GuestExtras {
   return e;
 }
 
-export function backupsOf(fleet: Fleet): BackupRecord[] {
+export function backupsOf(fleet: object): BackupRecord[] {
   let list = fleetBackups.get(fleet);
   if (!list) {
     list = [];
@@ -57,7 +64,7 @@ export function backupsOf(fleet: Fleet): BackupRecord[] {
 export const COLD_OPTIONS = new Set(['cores', 'sockets', 'memory', 'cpu', 'machine']);
 
 /** Applies what was pending, as a VM start does. */
-export function applyPending(g: Guest): void {
+export function applyPending(g: Configured): void {
   const e = guestExtras.get(g);
   if (!e) return;
   Object.assign(g.config, e.pending);
