@@ -99,7 +99,7 @@ function checkPropertyString(
       }
       parsed[defaultKey] = part;
     } else {
-      return 'missing value in comma-separated list property\n';
+      return 'missing key in comma-separated list property\n';
     }
   }
   const errors: Record<string, string> = {};

@@ -17,6 +17,9 @@ const KNOWN: Record<string, string> = {};
 
 type Verdict = { ok: true } | { ok: false; message: string } | { unchecked: true };
 
+/** PVE's messages end in a newline, which the product drops; the words are what must match. */
+const sameWords = (m: string): string => m.replace(/\n$/, '').replace(/\n(?=[^]*$)/g, '|');
+
 const show = (v: Verdict): string => ('unchecked' in v ? 'unchecked' : v.ok ? 'ok' : v.message);
 
 function product(schema: PropertySchema, value: string): Verdict {
@@ -183,6 +186,8 @@ describe.skipIf(!hasShared)(`product and simulator validators agree ${hasShared 
       const random = seeded(18);
       const found: Disagreement[] = [];
       const notChecked = new Set<string>();
+      /** Both reject, in other words: reported, not failed (the verdict is what a client acts on). */
+      const wording = new Map<string, [string, string]>();
       let compared = 0;
       for (const [where, name, schema] of scalarParameters(tree)) {
         for (const value of samples(schema, random)) {
@@ -190,6 +195,10 @@ describe.skipIf(!hasShared)(`product and simulator validators agree ${hasShared 
           if ('unchecked' in p) continue;
           const s = simulator(schema, value);
           compared++;
+          if (!('unchecked' in s) && !p.ok && !s.ok && sameWords(p.message) !== sameWords(s.message)) {
+            if (!simulatorSkips(schema))
+              wording.set(kindOf(schema, false).replace(/:.*$/s, ''), [p.message, s.message]);
+          }
           if ('unchecked' in s || p.ok === s.ok) continue;
           if (!p.ok && simulatorSkips(schema)) {
             notChecked.add(kindOf(schema, p.ok).replace(/: product rejects, simulator accepts$/, ''));
@@ -212,7 +221,8 @@ describe.skipIf(!hasShared)(`product and simulator validators agree ${hasShared 
       );
       console.info(
         `PVE ${label}: ${compared} values compared, ${found.length} disagreements\n${report.join('\n')}\n` +
-          `not checked by the simulator (it accepts what the product rejects): ${[...notChecked].sort().join('; ')}`,
+          `not checked by the simulator (it accepts what the product rejects): ${[...notChecked].sort().join('; ')}\n` +
+          `both reject, worded differently: ${[...wording].map(([k, [a, b]]) => `${k} (product ${JSON.stringify(a)}, simulator ${JSON.stringify(b)})`).join('; ')}`,
       );
       expect(compared).toBeGreaterThan(10_000);
       expect(report.filter((l) => l.startsWith('NEW'))).toEqual([]);
@@ -246,5 +256,20 @@ describe('both validators judge as PVE does', () => {
     expect(both(alt, '12AB')).toEqual(['ok', 'ok']); // ^[0-9]+ matches
     expect(both(alt, 'AB12cd')).toEqual(['ok', 'ok']); // [a-z]+$ matches
     for (const side of both(alt, 'AB')) expect(side).toBe('value does not match the regex pattern');
+  });
+});
+
+describe('both validators word a property-string error as PVE does', () => {
+  it('a part with "=" but no key or value is "missing key in comma-separated list property"', () => {
+    // parse_property_string's last branch; the message users see for `efidisk0=...,key=`.
+    const schema: PropertySchema = {
+      type: 'string',
+      format: { size: { type: 'string', optional: 1 }, file: { type: 'string', default_key: 1 } },
+    };
+    for (const value of ['local:1,size=', 'local:1,=2']) {
+      const [p, s] = [show(product(schema, value)), show(simulator(schema, value))];
+      expect(p).toBe('invalid format - missing key in comma-separated list property');
+      expect(s).toBe('invalid format - missing key in comma-separated list property\n');
+    }
   });
 });
