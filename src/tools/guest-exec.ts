@@ -43,7 +43,7 @@ const command = z
       fail('must be a list of strings (program and arguments), e.g. ["df","-h"], or one string');
   })
   .transform((v) => (typeof v === 'string' ? splitCommand(v) : (v as string[])))
-  .meta({ type: ['array', 'string'], items: { type: 'string' } })
+  .meta({ type: ['array', 'string'], items: { type: 'string' }, minItems: 1 })
   .describe(
     'Program and arguments, e.g. ["df","-h"]; a string is split on spaces (quotes group). No pipes, ;, $()',
   );

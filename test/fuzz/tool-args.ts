@@ -24,6 +24,7 @@ interface PropSchema {
   maxLength?: number;
   minimum?: number;
   maximum?: number;
+  minItems?: number;
   items?: PropSchema;
 }
 
@@ -67,7 +68,7 @@ function plausible(schema: PropSchema, rng: Rng): unknown {
     case 'boolean':
       return rng.chance(0.5);
     case 'array': {
-      const n = rng.int(0, 3);
+      const n = rng.int(schema.minItems ?? 0, 3);
       return Array.from({ length: n }, () => plausible(schema.items ?? { type: 'string' }, rng));
     }
     case 'object':
