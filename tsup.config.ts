@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
 import { lazyBuiltins } from './src/build/lazy-builtins-plugin.js';
+import { lazyTools } from './src/build/lazy-tools-plugin.js';
 import { prebuiltToolSchemas } from './src/build/prebuilt-schemas-plugin.js';
 import { slimZod } from './src/build/slim-zod-plugin.js';
 
@@ -46,7 +47,7 @@ const product = {
   // cosmiconfig lazily imports TypeScript only for .ts config files, which we do not search for;
   // bundling it would add ~9 MB.
   external: ['typescript'],
-  esbuildPlugins: [slimDependencies, slimZod, prebuiltToolSchemas, lazyBuiltins],
+  esbuildPlugins: [slimDependencies, slimZod, prebuiltToolSchemas, lazyTools, lazyBuiltins],
   banner,
 } satisfies Options;
 

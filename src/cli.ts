@@ -1,7 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
-import { allTools } from './tools/index.js';
 import { renderToolsDoc } from './commands/tools-doc.js';
 import { VERSION } from './version.js';
 import { DOCS_URL } from './cli/package-info.js';
@@ -177,7 +176,9 @@ export function buildProgram(): Command {
     .description('print the tool registry')
     .addOption(new Option('--json', 'as MCP tools/list JSON').conflicts('markdown'))
     .addOption(new Option('--markdown', 'as a Markdown table (the README uses it)'))
-    .action((opts: { json?: boolean; markdown?: boolean }) => {
+    .action(async (opts: { json?: boolean; markdown?: boolean }) => {
+      // The full definitions (zod shapes): the server's start-up loads only stand-ins for them.
+      const { allTools } = await import('./tools/index.js');
       process.stdout.write(
         renderToolsDoc(allTools, opts.json ? 'json' : opts.markdown ? 'markdown' : 'text'),
       );

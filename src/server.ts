@@ -9,7 +9,7 @@ import type { ClusterRegistry } from './clusters/registry.js';
 import { warmUpDefaultCluster } from './clusters/warm-up.js';
 import type { Logger } from './logger.js';
 import { FlatSchemaValidator } from './safety/elicitation-validator.js';
-import { allTools } from './tools/index.js';
+import { toolCatalog } from './tools/catalog.js';
 import { buildToolSet, type RegisteredTool } from './tools/registry.js';
 import { runTool } from './tools/run-tool.js';
 import { clip } from './clip.js';
@@ -43,7 +43,7 @@ export interface ServerDeps {
  * the HTTP transport can build one per session (or per request when stateless).
  */
 export function createServer(deps: ServerDeps): Server {
-  const tools = buildToolSet(deps.tools ?? allTools, deps.registry, deps.enabledTools);
+  const tools = buildToolSet(deps.tools ?? toolCatalog, deps.registry, deps.enabledTools);
   const byName = new Map<string, RegisteredTool>(tools.map((t) => [t.definition.name, t]));
   const hidden = deps.enabledTools?.filter((n) => !byName.has(n)) ?? [];
   if (hidden.length) {

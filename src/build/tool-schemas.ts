@@ -7,10 +7,13 @@ export function toolSchemas(defs: ToolDefinition[]): PrebuiltToolSchemas {
   const out: PrebuiltToolSchemas = {};
   const add = (def: ToolDefinition, variant: boolean) => {
     out[prebuiltKey(def.name, variant)] = {
+      name: def.name,
       title: def.title,
       description: def.description,
       input: JSON.stringify(toJsonSchema(inputObject(def, CLUSTER_DESCRIPTION_SLOT), 'input')),
       ...(def.output ? { output: JSON.stringify(toJsonSchema(def.output, 'output')) } : {}),
+      annotations: def.annotations,
+      cluster: def.cluster,
     };
   };
   for (const def of defs) {

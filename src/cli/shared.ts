@@ -10,7 +10,7 @@ import {
 } from '../config/types.js';
 import type { RuntimeOptions } from '../runtime.js';
 import type { LoadConfigOptions } from '../config/load.js';
-import { allTools } from '../tools/index.js';
+import { toolCatalog } from '../tools/catalog.js';
 
 /**
  * What every command of the CLI layer shares: the process environment, exit codes, option parsing and
@@ -73,7 +73,7 @@ export function enabledTools(opts: CommonOptions): string[] | undefined {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const valid = allTools.map((t) => t.name);
+  const valid = toolCatalog.map((t) => t.name);
   const unknown = names.filter((n) => !valid.includes(n));
   if (unknown.length) {
     throw new UsageError(

@@ -12,6 +12,11 @@ export interface RegisteredTool {
    */
   readonly inputSchema: z.ZodObject;
   listing: Tool;
+  /**
+   * For a stand-in (ToolDefinition.load): the tool registered from its full definition, loaded once on
+   * first call. run-tool.ts runs that one.
+   */
+  implementation?: () => Promise<RegisteredTool>;
 }
 
 /**
@@ -54,7 +59,8 @@ function registered(
   if (tool === undefined) {
     const definition =
       view.allReadOnly && !original.annotations.readOnlyHint ? original.readOnlyVariant?.() : original;
-    const schemas = definition && prebuilt?.[prebuiltKey(definition.name, definition !== original)];
+    const schemas =
+      definition && (definition.schemas ?? prebuilt?.[prebuiltKey(definition.name, definition !== original)]);
     tool = definition
       ? build(definition, view, schemas && matches(schemas, definition) ? schemas : undefined)
       : null;
@@ -70,6 +76,8 @@ function matches(schemas: PrebuiltSchemas, definition: ToolDefinition): boolean 
 
 function build(definition: ToolDefinition, view: ClusterView, prebuilt?: PrebuiltSchemas): RegisteredTool {
   const cluster = clusterDescription(definition, view);
+  if (definition.load && !prebuilt)
+    throw new Error(`${definition.name}: a stand-in needs the build's schemas`);
   let inputSchema = prebuilt ? undefined : inputObject(definition, cluster);
   const listing: Tool = {
     name: definition.name,
@@ -78,22 +86,40 @@ function build(definition: ToolDefinition, view: ClusterView, prebuilt?: Prebuil
     inputSchema: (prebuilt
       ? parseFilled(prebuilt.input, cluster)
       : toJsonSchema(inputSchema!, 'input')) as Tool['inputSchema'],
-    ...(definition.output
-      ? {
-          outputSchema: (prebuilt?.output !== undefined
-            ? JSON.parse(prebuilt.output)
-            : toJsonSchema(definition.output, 'output')) as Tool['outputSchema'],
-        }
-      : {}),
+    // A stand-in has no zod output schema: the build's record says whether the tool has one.
+    ...(prebuilt?.output !== undefined
+      ? { outputSchema: JSON.parse(prebuilt.output) as Tool['outputSchema'] }
+      : !prebuilt && definition.output
+        ? { outputSchema: toJsonSchema(definition.output, 'output') as Tool['outputSchema'] }
+        : {}),
     annotations: { title: definition.title, ...definition.annotations },
   };
   // Shared by every session of the process: nobody may change it.
+  deepFreeze(listing);
+  const load = definition.load;
+  let implementation: Promise<RegisteredTool> | undefined;
   return {
     definition,
     get inputSchema() {
+      if (load) throw new Error(`${definition.name} is not loaded yet`);
       return (inputSchema ??= inputObject(definition, cluster));
     },
-    listing: deepFreeze(listing),
+    listing,
+    ...(load
+      ? {
+          implementation: () =>
+            (implementation ??= load().then((full) => {
+              let fullSchema: z.ZodObject | undefined;
+              return {
+                definition: full,
+                get inputSchema() {
+                  return (fullSchema ??= inputObject(full, cluster));
+                },
+                listing,
+              };
+            })),
+        }
+      : {}),
   };
 }
 

@@ -34,10 +34,12 @@ export interface RunDeps {
  * are logged as errors.
  */
 export async function runTool(
-  tool: RegisteredTool,
+  registered: RegisteredTool,
   rawArgs: Record<string, unknown>,
   deps: RunDeps,
 ): Promise<CallToolResult> {
+  // The bundle lists stand-ins and loads a tool's code on its first call (src/tools/lazy-catalog.ts).
+  const tool = registered.implementation ? await registered.implementation() : registered;
   const def = tool.definition;
   const parsed = tool.inputSchema.safeParse(rawArgs);
   if (!parsed.success) {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { PrebuiltSchemas } from '../build/prebuilt-types.js';
 import type { ClusterHandle, ClusterRegistry } from '../clusters/registry.js';
 import type { Logger } from '../logger.js';
 import type { RequestContext } from '../proxmox/client.js';
@@ -57,6 +58,13 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
    */
   readOnlyVariant?: () => ToolDefinition;
   handler: (args: z.infer<z.ZodObject<Shape>>, ctx: ToolContext) => Promise<ToolOutput>;
+  /**
+   * Set on a stand-in that carries only the static part (src/tools/lazy-catalog.ts): the full
+   * definition, loaded on the tool's first call so start-up parses no tool code.
+   */
+  load?: () => Promise<ToolDefinition>;
+  /** A stand-in's listing schemas: the build's record it was made from. */
+  schemas?: PrebuiltSchemas;
 }
 
 /** Identity function that keeps the handler's argument types tied to the input shape. */

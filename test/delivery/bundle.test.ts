@@ -50,6 +50,12 @@ describe('what stdio start-up loads', () => {
     ['js-yaml', /node_modules\/js-yaml\//],
     ['the simulator (demo only)', /src\/simulator\//],
     ['the Streamable HTTP / SSE transport (sse only)', /src\/transports\/http\//],
+    // tools/list answers from the build's record (src/tools/lazy-catalog.ts); a tool's code loads on its first call.
+    ...allTools.map((t): [string, RegExp] => [
+      `the ${t.name} tool's code (its first call)`,
+      new RegExp(`src/tools/${t.name.replace(/_/g, '-')}\\.ts`),
+    ]),
+    ['the full tool list (`proxmox-mcp tools`)', /src\/tools\/index\.ts/],
   ])('does not parse %s', (_what, marker) => {
     expect(startupCode).not.toMatch(marker);
   });
@@ -124,5 +130,7 @@ describe('what stdio start-up loads', () => {
     expect(lazy).toMatch(/src\/proxmox\/cluster-agent\.ts/);
     expect(lazy).toMatch(/node_modules\/undici\/lib\/dispatcher\/pool\.js/);
     expect(lazy).toMatch(/node_modules\/cosmiconfig\//);
+    for (const t of allTools) expect(lazy).toMatch(`src/tools/${t.name.replace(/_/g, '-')}.ts`);
+    expect(startupCode).toMatch(/src\/tools\/lazy-catalog\.ts/);
   });
 });

@@ -5,6 +5,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ClusterConfig, LoadedConfig, TlsSettings } from '../../src/config/types.js';
 import { buildRuntime, type Runtime } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
+import type { ToolDefinition } from '../../src/tools/types.js';
 import { simulatedCluster } from '../../src/commands/demo.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/testing/index.js';
 import { recordOutput, registerSecret } from './recording.js';
@@ -51,6 +52,8 @@ export async function startHarness(
     logFormat?: 'text' | 'json';
     /** Disk cache for API schemas (default: memory only). */
     schemaCacheDir?: string;
+    /** The tool list the server registers (default: the catalog, as the server's own default). */
+    tools?: ToolDefinition[];
   } = {},
 ): Promise<Harness> {
   const specs = opts.clusters ?? [{ name: 'demo' }];
@@ -90,6 +93,7 @@ export async function startHarness(
     redact: runtime.redactor.redact,
     enabledTools: opts.enabledTools,
     confirmTimeoutMs: opts.confirmTimeoutMs,
+    ...(opts.tools ? { tools: opts.tools } : {}),
   });
   const client = new Client({ name: 'harness', version: '1.0.0' }, opts.clientCapabilities);
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
