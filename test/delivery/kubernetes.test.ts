@@ -148,7 +148,7 @@ function problems(objects: K8sObject[]): string[] {
       // The image's entrypoint (proxmox-mcp) with the image's command plus --stateless.
       check(c.command === undefined, `${c.name}: overrides the image's entrypoint`);
       check(
-        c.args?.[0] === image.cmd[0] && c.args?.includes('--stateless'),
+        c.args?.[0] === image.cmd[0] && (c.args?.includes('--stateless') ?? false),
         `${c.name}: does not run ${image.cmd.join(' ')} --stateless`,
       );
       const env = new Map((c.env ?? []).map((e) => [e.name, e]));
