@@ -381,6 +381,19 @@ describe('deploy/kubernetes (kustomize base + example overlay)', () => {
     );
   });
 
+  it('the README walks through the overlay that exists, creating the Secret keys the manifests read', async () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const start = readme.indexOf('\n### Run on Kubernetes\n');
+    expect(start).toBeGreaterThan(0);
+    const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
+    const applied = /kubectl apply -k (\S+)`/.exec(section)?.[1];
+    expect(applied && path.join(repoRoot, applied)).toBe(overlayDir);
+    const { keys } = await loadRenderedConfig(renders.overlay);
+    const created = [...section.matchAll(/--from-file=([\w.-]+)=/g)].map((m) => m[1]);
+    expect(created.sort()).toEqual(['mcp_token', ...keys].sort());
+    expect(section).toContain(String(readKustomization(overlayDir).namespace));
+  });
+
   it('Services: port 8000; /mcp with no affinity (stateless), legacy SSE with ClientIP affinity', () => {
     const main = one(renders.base, 'Service', 'proxmox-mcp').spec as ServiceSpec;
     const legacy = one(renders.base, 'Service', 'proxmox-mcp-legacy-sse').spec as ServiceSpec;
