@@ -18,6 +18,11 @@ import {
 
 // The serving commands: stdio (default, and \`demo\`) and HTTP (\`sse\`, and \`demo --http\`).
 
+/** \`stdio\`, the default command: the configuration the options point to, served over stdin/stdout. */
+export async function runStdioCommand(opts: CommonOptions): Promise<void> {
+  await runStdioServer(await loadConfig(configSearch(opts)), opts);
+}
+
 export async function runStdioServer(
   loaded: LoadedConfig,
   opts: CommonOptions,

@@ -1,5 +1,4 @@
 import os from 'node:os';
-import { InvalidArgumentError } from 'commander';
 import { defaultCacheDir } from '../schema/index.js';
 import type { LogLevel } from '../logger.js';
 import {
@@ -13,9 +12,9 @@ import type { LoadConfigOptions } from '../config/load.js';
 import { toolCatalog } from '../tools/catalog.js';
 
 /**
- * What every command of the CLI layer shares: the process environment, exit codes, option parsing and
- * the runtime settings resolved from flags and environment in one place. Only the CLI layer (src/cli.ts
- * and src/cli/) touches \`process\`.
+ * What every command of the CLI layer shares: the process environment, exit codes, and the
+ * runtime settings resolved from flags and environment in one place (option parsers: option-parsers.ts).
+ * Only the CLI layer (src/cli.ts and src/cli/) touches \`process\`.
  */
 export const EXIT_USAGE = 2;
 export const EXIT_CONFIG = 78;
@@ -100,27 +99,4 @@ export function runtimeOptions(opts: CommonOptions, extraSecrets: string[] = [])
     schemaCacheDir: env.PROXMOX_MCP_CACHE_DIR || defaultCacheDir(env, os.homedir()),
     extraSecrets,
   };
-}
-
-export function parseSeconds(value: string): number {
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n < 0.1 || n > 600)
-    throw new InvalidArgumentError('expected seconds from 0.1 to 600.');
-  return n;
-}
-
-export function collectNames(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  ];
-}
-
-export function parsePort(value: string): number {
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
-    throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free port).');
-  return Number(value);
 }

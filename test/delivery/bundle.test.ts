@@ -56,6 +56,12 @@ describe('what stdio start-up loads', () => {
       new RegExp(`src/tools/${t.name.replace(/_/g, '-')}\\.ts`),
     ]),
     ['the full tool list (`proxmox-mcp tools`)', /src\/tools\/index\.ts/],
+    // The bare `proxmox-mcp` MCP clients start goes straight to stdio (src/cli.ts).
+    [
+      'commander and the command definitions (any command line)',
+      /node_modules\/commander\/|src\/cli\/program\.ts/,
+    ],
+    ['check and init (their commands)', /src\/cli\/diagnose\.ts/],
   ])('does not parse %s', (_what, marker) => {
     expect(startupCode).not.toMatch(marker);
   });
@@ -97,9 +103,14 @@ describe('what stdio start-up loads', () => {
   });
 
   it('requires no child_process (commander) and no crypto (cosmiconfig) as they load: stand-ins fetch them on use', () => {
-    expect(startupCode).toMatch(/src\/build\/lazy-child-process\.ts/);
     expect(startupCode).not.toMatch(/__require\("(node:)?child_process"\)/);
     const everything = readdirSync(dist).map(source).join('\n');
+    const commander = readdirSync(dist)
+      .map(source)
+      .filter((code) => /\/\/ node_modules\/commander\//.test(code));
+    expect(commander).toHaveLength(1);
+    expect(commander[0]).toMatch(/src\/build\/lazy-child-process\.ts/);
+    expect(commander[0]).not.toMatch(/__require\("(node:)?child_process"\)/);
     const loaders =
       /\/\/ node_modules\/cosmiconfig\/dist\/loaders\.js\n[\s\S]*?\n\/\/ (src|node_modules)\//.exec(
         everything,
@@ -132,5 +143,6 @@ describe('what stdio start-up loads', () => {
     expect(lazy).toMatch(/node_modules\/cosmiconfig\//);
     for (const t of allTools) expect(lazy).toMatch(`src/tools/${t.name.replace(/_/g, '-')}.ts`);
     expect(startupCode).toMatch(/src\/tools\/lazy-catalog\.ts/);
+    expect(lazy).toMatch(/node_modules\/commander\//);
   });
 });
