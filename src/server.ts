@@ -66,7 +66,12 @@ export function createServer(deps: ServerDeps): Server {
   // nothing about later requests: the start-up line covers that mode.
   server.oninitialized = () => {
     // After this handler and the SDK's own work: nothing of the warm-up delays the session.
-    if (deps.warmUp) setImmediate(() => void warmUpDefaultCluster(deps.registry, deps.logger));
+    if (deps.warmUp) {
+      // The bundle lists stand-ins: their code loads here rather than on the first call (a failure is
+      // the first call's to report).
+      const loadTools = () => tools.forEach((t) => void t.implementation?.().catch(() => {}));
+      setImmediate(() => void warmUpDefaultCluster(deps.registry, deps.logger, loadTools));
+    }
     const client = server.getClientVersion()?.name ?? 'the client';
     if (!server.getClientCapabilities()?.elicitation?.form && !deps.registry.allReadOnly && !deps.stateless) {
       const strict = deps.registry.all

@@ -24,7 +24,12 @@ const warmed = new WeakSet<ClusterRegistry>();
  * that call's advice, not by a start-up warning nobody asked for. A schema load starts only after
  * `/version` answered, so a down cluster costs one failed connection attempt, nothing more.
  */
-export function warmUpDefaultCluster(registry: ClusterRegistry, logger: Logger): Promise<void> {
+export function warmUpDefaultCluster(
+  registry: ClusterRegistry,
+  logger: Logger,
+  /** More one-time work for the same moment: the server loads the tools' code (src/tools/lazy-tools.ts). */
+  alsoWarm?: () => void,
+): Promise<void> {
   if (warmed.has(registry)) return Promise.resolve();
   warmed.add(registry);
   const handle = registry.get();
@@ -32,6 +37,7 @@ export function warmUpDefaultCluster(registry: ClusterRegistry, logger: Logger):
   return sleep(WARM_UP_DELAY_MS)
     .then(() => {
       warmUpCallPath();
+      alsoWarm?.();
       return probeVersion(handle, WARM_UP_TIMEOUT_MS);
     })
     .then(() => registry.schemaOf(handle))

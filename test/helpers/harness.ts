@@ -54,6 +54,8 @@ export async function startHarness(
     schemaCacheDir?: string;
     /** The tool list the server registers (default: the catalog, as the server's own default). */
     tools?: ToolDefinition[];
+    /** The stdio command's background warm-up after `initialized` (default off: exact request counts). */
+    warmUp?: boolean;
   } = {},
 ): Promise<Harness> {
   const specs = opts.clusters ?? [{ name: 'demo' }];
@@ -94,6 +96,7 @@ export async function startHarness(
     enabledTools: opts.enabledTools,
     confirmTimeoutMs: opts.confirmTimeoutMs,
     ...(opts.tools ? { tools: opts.tools } : {}),
+    ...(opts.warmUp ? { warmUp: true } : {}),
   });
   const client = new Client({ name: 'harness', version: '1.0.0' }, opts.clientCapabilities);
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();

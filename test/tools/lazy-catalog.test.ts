@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { toolSchemas } from '../../src/build/tool-schemas.js';
 import { allTools, type ToolDefinition } from '../../src/tools/index.js';
 import { standIns, toolLoader } from '../../src/tools/lazy-tools.js';
@@ -81,6 +81,18 @@ describe('the lazy tool catalog', () => {
     const nodes = (r: typeof first) => (r.structuredContent as { nodes: object[] }).nodes.map(Object.keys);
     expect(nodes(await h.call('list_nodes'))).toEqual(nodes(first));
     expect(await h.call('get_guest', { vmid: 'x', bogus: 1 })).toEqual(invalid);
+  });
+
+  it("with the stdio command's warm-up, loads the tools' code after initialized, before any call", async () => {
+    const { tools, loads } = counted();
+    h = await startHarness({ tools, warmUp: true });
+    await h.client.listTools();
+    await vi.waitFor(() => expect(Object.keys(loads).sort()).toEqual(allTools.map((t) => t.name).sort()), {
+      timeout: 3000,
+    });
+    expect(Object.values(loads).every((n) => n === 1)).toBe(true);
+    expect((await h.call('list_nodes')).isError).toBeFalsy();
+    expect(loads.list_nodes).toBe(1);
   });
 
   it('read-only: the stand-in of a write tool runs its read-only form (GET only)', async () => {
