@@ -1,4 +1,4 @@
-import type { ClusterScope, ToolAnnotations } from '../tools/types.js';
+import type { ClusterScope, ToolAnnotations } from '../tools/tool-metadata.js';
 
 /**
  * What is static about a tool's listing, as JSON text: its input schema (with the `cluster` argument's

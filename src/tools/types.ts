@@ -4,21 +4,9 @@ import type { ClusterHandle, ClusterRegistry } from '../clusters/registry.js';
 import type { Logger } from '../logger.js';
 import type { RequestContext } from '../proxmox/client.js';
 
-/** MCP tool annotations. All four are required so no tool ships with an unconsidered default. */
-export interface ToolAnnotations {
-  readOnlyHint: boolean;
-  destructiveHint: boolean;
-  idempotentHint: boolean;
-  openWorldHint: boolean;
-}
+import type { ClusterScope, ToolAnnotations } from './tool-metadata.js';
 
-/**
- * How the registry adds the cross-cutting `cluster` argument:
- * - 'single': optional name, defaults to the default cluster; ctx.cluster is resolved.
- * - 'multi': like single, but "*" means every cluster; ctx.clusters holds one or all.
- * - 'none': the tool takes no cluster (list_clusters).
- */
-export type ClusterScope = 'single' | 'multi' | 'none';
+export type { ClusterScope, ToolAnnotations } from './tool-metadata.js';
 
 export interface ToolContext {
   /** The resolved target for 'single' tools (and the first of ctx.clusters for 'multi'). */
