@@ -4,13 +4,14 @@ import type { Logger } from '../logger.js';
 import { resolveApiPath, InvalidApiPathError, type ApiPath } from './api-path.js';
 import { policyGuard } from '../safety/policy-guard.js';
 import { encodeBody, encodeQuery, type Params } from './encode.js';
-import { ProxmoxRefusedError, ProxmoxError, type RequestFacts } from './errors.js';
-import { httpErrorFrom, invalidBodyError, transportErrorFrom } from './error-mapping.js';
+import { ProxmoxRefusedError, type RequestFacts } from './errors.js';
+import { httpErrorFrom, transportErrorFrom } from './error-mapping.js';
 import { Deadline, withRetries } from './retry.js';
 import type { sendRequest } from './http-request.js';
 import { RequestAborted, RequestTimedOut } from './request-errors.js';
 import { flatParamsProblem } from './flat-params.js';
-import { MAX_ANSWER_DEPTH, nestsDeeperThan } from './answer-depth.js';
+import { parseEnvelope, type ApiResponse } from './envelope.js';
+import { nextRequestId } from './request-id.js';
 import type { HttpMethod, RequestContext, RequestGuard } from './request-types.js';
 
 export type {
@@ -70,12 +71,7 @@ export interface RequestEvent {
   attempts?: number;
 }
 
-export interface ApiResponse<T = unknown> {
-  data: T;
-  /** PVE adds `total` to some lists (task log, task list). */
-  total?: number;
-  status: number;
-}
+export type { ApiResponse } from './envelope.js';
 
 export interface ClientOptions {
   logger: Logger;
@@ -383,42 +379,4 @@ export class ProxmoxClient {
     // answering is cut (the caller is shutting down).
     if (this.pool) await this.pool.then((c) => c.pool.close()).catch(() => {});
   }
-}
-
-function parseEnvelope<T>(text: string, status: number, facts: RequestFacts): ApiResponse<T> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw invalidBodyError(text, status, facts);
-  }
-  if (!json || typeof json !== 'object' || Array.isArray(json) || !('data' in json)) {
-    throw new ProxmoxError(
-      'INVALID_RESPONSE',
-      `${facts.method} ${facts.path} on ${facts.cluster}: the answer has no {"data": …} envelope; is this URL a Proxmox VE API?`,
-      facts,
-    );
-  }
-  if (nestsDeeperThan(json, MAX_ANSWER_DEPTH)) {
-    throw new ProxmoxError(
-      'INVALID_RESPONSE',
-      `${facts.method} ${facts.path} on ${facts.cluster}: the answer nests deeper than ${MAX_ANSWER_DEPTH} levels, which no Proxmox VE API answer does; it was not used. Is something other than Proxmox VE answering?`,
-      facts,
-    );
-  }
-  const env = json as { data: T; total?: unknown };
-  return { data: env.data, status, ...(typeof env.total === 'number' ? { total: env.total } : {}) };
-}
-
-/**
- * Random per process, so ids from different runs appended to one audit file do not collide. Not a
- * secret, so Math.random: node:crypto is not loaded at stdio start-up (test/delivery/bundle.test.ts).
- */
-const RUN_ID = Math.floor(Math.random() * 2 ** 32)
-  .toString(16)
-  .padStart(8, '0');
-let requestSeq = 0;
-
-function nextRequestId(): string {
-  return `${RUN_ID}-${(++requestSeq).toString(36)}`;
 }
