@@ -16,6 +16,8 @@ import { clip } from './clip.js';
 import { answerMalformedRequestsAsInvalidParams } from './invalid-params.js';
 import type { ToolDefinition } from './tools/types.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
+import { metrics } from './metrics/events.js';
+import { NO_CLUSTER, UNKNOWN_LABEL } from './metrics/labels.js';
 
 export interface ServerDeps {
   registry: ClusterRegistry;
@@ -94,6 +96,8 @@ export function createServer(deps: ServerDeps): Server {
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const tool = byName.get(request.params.name);
     if (!tool) {
+      // The name is the client's: any string. Counted under one label, never as its own series.
+      metrics.toolCall(UNKNOWN_LABEL, NO_CLUSTER, 'error', 0);
       return {
         isError: true,
         content: [

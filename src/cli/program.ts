@@ -97,6 +97,12 @@ export function buildProgram(): Command {
           '--no-auth',
           'allow a non-loopback --host without MCP_AUTH_TOKEN (only behind an authenticating proxy)',
         ),
+      )
+      .addOption(
+        new Option(
+          '--metrics-port <number>',
+          'serve Prometheus /metrics on this port, no auth (env MCP_METRICS_PORT, host MCP_METRICS_HOST; default off)',
+        ).argParser(parsePort),
       ),
   ).action((opts: HttpCommandOptions) => runHttpServer(opts));
 

@@ -6,6 +6,9 @@ import { serveStdio } from '../transports/stdio.js';
 import { VERSION } from '../version.js';
 import { describeConfirmation } from '../safety/confirm-unavailable.js';
 import type { Runtime } from '../runtime.js';
+import type { MetricsSettings } from '../metrics/settings.js';
+import type { MetricsServerHandle } from '../metrics/listener.js';
+import { toolCatalog } from '../tools/catalog.js';
 import {
   configSearch,
   enabledTools,
@@ -56,6 +59,8 @@ export interface HttpCommandOptions extends CommonOptions {
   stateless?: boolean;
   /** commander's `--no-auth`: false when given. */
   auth?: boolean;
+  /** --metrics-port: serve /metrics on this port (src/metrics/). */
+  metricsPort?: number;
 }
 
 /** Clusters handed in by `demo --http` instead of read from the configuration. */
@@ -71,6 +76,11 @@ export async function runHttpServer(opts: HttpCommandOptions, preloaded?: Preloa
   const settings = http.resolveHttpSettings(
     { host: opts.host, port: opts.port, stateless: opts.stateless, noAuth: opts.auth === false },
     env,
+  );
+  const metricsSettings = (await import('../metrics/settings.js')).resolveMetricsSettings(
+    opts,
+    env,
+    settings.host,
   );
   const tools = enabledTools(opts);
   const loaded = preloaded?.config ?? (await loadConfig(configSearch(opts)));
@@ -89,6 +99,8 @@ export async function runHttpServer(opts: HttpCommandOptions, preloaded?: Preloa
     default: runtime.registry.defaultCluster,
   });
   announceConfirmation(runtime, settings.stateless);
+  // Before the MCP listener, so no session or call goes uncounted; prom-client loads only here.
+  const metricsServer = metricsSettings && (await startMetrics(metricsSettings, runtime));
   const handle = await http
     .startHttpServer({
       settings,
@@ -110,9 +122,23 @@ export async function runHttpServer(opts: HttpCommandOptions, preloaded?: Preloa
   process.once('SIGTERM', force);
   process.once('SIGINT', force);
   await handle.close();
+  await metricsServer?.close();
   await runtime.registry.close();
   await preloaded?.close();
   process.exit(0);
+}
+
+async function startMetrics(settings: MetricsSettings, runtime: Runtime): Promise<MetricsServerHandle> {
+  const { startMetricsServer, MetricsListenError } = await import('../metrics/listener.js');
+  return startMetricsServer(settings, {
+    logger: runtime.logger,
+    clusters: runtime.registry.names,
+    tools: toolCatalog.map((t) => t.name),
+  }).catch((err: unknown) => {
+    if (!(err instanceof MetricsListenError)) throw err;
+    stderr(`proxmox-mcp: ${err.message}\n`);
+    process.exit(1);
+  });
 }
 
 /** What `confirm` rules do when nobody can be asked, said once at start-up (per cluster if they differ). */

@@ -13,6 +13,7 @@ import { flatParamsProblem } from './flat-params.js';
 import { parseEnvelope, type ApiResponse } from './envelope.js';
 import { nextRequestId } from './request-id.js';
 import type { HttpMethod, RequestContext, RequestGuard } from './request-types.js';
+import { metrics } from '../metrics/events.js';
 
 export type {
   ConfirmAnswer,
@@ -349,6 +350,10 @@ export class ProxmoxClient {
     api: boolean,
   ): Promise<{ status: number; body: string }> {
     let res;
+    // Every exchange with PVE, answered or not, for /metrics (the time includes waiting for a connection).
+    const started = performance.now();
+    const observe = (status: number) =>
+      metrics.upstream(this.cluster.name, status, (performance.now() - started) / 1000);
     try {
       const { pool, send } = await this.connection();
       // Waiting for one of the cluster's connections (undici's queue) counts against the deadline.
@@ -362,12 +367,14 @@ export class ProxmoxClient {
         },
       );
     } catch (err) {
+      observe(0);
       throw transportErrorFrom(err, facts, this.cluster, {
         timeoutMs: deadline.timeoutMs,
         timedOut: err instanceof RequestTimedOut,
         aborted: err instanceof RequestAborted,
       });
     }
+    observe(res.status);
     if (res.status < 200 || res.status >= 300) {
       throw httpErrorFrom(res.status, res.statusText, res.body, facts, api);
     }

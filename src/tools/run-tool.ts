@@ -8,7 +8,8 @@ import { describeError } from './error-result.js';
 import { describeIssues } from '../invalid-params.js';
 import type { RegisteredTool } from './registry.js';
 import type { ToolContext } from './types.js';
-import { ProxmoxError } from '../proxmox/errors.js';
+import { ProxmoxError, ProxmoxRefusedError } from '../proxmox/errors.js';
+import { toolCallDone } from '../metrics/labels.js';
 import { UnknownClusterError } from '../clusters/registry.js';
 import { confirmContext } from '../safety/confirm-context.js';
 
@@ -38,11 +39,13 @@ export async function runTool(
   rawArgs: Record<string, unknown>,
   deps: RunDeps,
 ): Promise<CallToolResult> {
+  const started = performance.now();
   // The bundle lists stand-ins and loads a tool's code on its first call (src/tools/lazy-catalog.ts).
   const tool = registered.implementation ? await registered.implementation() : registered;
   const def = tool.definition;
   const parsed = tool.inputSchema.safeParse(rawArgs);
   if (!parsed.success) {
+    toolCallDone(def.name, undefined, 'error', started);
     return errorResult(
       deps,
       `Invalid arguments for ${def.name}: ${describeIssues(parsed.error)}. ${argsHint(tool)}`,
@@ -54,6 +57,7 @@ export async function runTool(
     clusters =
       def.cluster === 'multi' && clusterArg === '*' ? deps.registry.all : [deps.registry.get(clusterArg)];
   } catch (err) {
+    toolCallDone(def.name, undefined, 'error', started);
     return errorResult(deps, describeError(err));
   }
   // Each request in flight listens on the call's signal; a fan-out over many clusters (several
@@ -93,12 +97,15 @@ export async function runTool(
     const out = await def.handler(args as never, ctx);
     // The redaction backstop works on the serialized form, and parsing it back also gives the client
     // its own copy: never an object shared with server state (the schema cache, say).
-    return {
+    const result: CallToolResult = {
       content: [{ type: 'text', text: deps.redact(out.text) }],
       structuredContent: JSON.parse(deps.redact(JSON.stringify(out.structured))) as Record<string, unknown>,
       ...(out.isError ? { isError: true } : {}),
     };
+    toolCallDone(def.name, clusters, out.isError ? 'error' : 'ok', started);
+    return result;
   } catch (err) {
+    toolCallDone(def.name, clusters, err instanceof ProxmoxRefusedError ? 'refused' : 'error', started);
     if (!(err instanceof ProxmoxError || err instanceof UnknownClusterError || err instanceof z.ZodError)) {
       deps.logger.error(`tool ${def.name} failed unexpectedly`, {
         error: err instanceof Error ? (err.stack ?? err.message) : String(err),

@@ -3,6 +3,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Logger } from '../../logger.js';
+import { metrics } from '../../metrics/events.js';
 
 export type Session =
   | { id: string; kind: 'streamable'; transport: StreamableHTTPServerTransport; server: Server }
@@ -55,6 +56,7 @@ export class SessionRegistry {
 
   add(session: Session): void {
     this.entries.set(session.id, { session, lastActive: this.now(), open: 0 });
+    metrics.sessionOpened(session.kind);
     this.opts.logger.debug('session opened', { session: shortId(session.id), kind: session.kind });
   }
 
@@ -86,6 +88,7 @@ export class SessionRegistry {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
+    metrics.sessionClosed(entry.session.kind);
     this.opts.logger.debug('session closed', { session: shortId(id), kind: entry.session.kind, reason });
     await entry.session.server.close().catch(() => {});
   }
