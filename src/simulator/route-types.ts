@@ -54,8 +54,10 @@ export interface HandlerContext {
 export type Handler = (ctx: HandlerContext) => unknown;
 
 /**
- * One API method: its schema (copied from the real PVE 9.2 apidoc.json, trimmed to what the simulator
- * supports) and its behaviour. The same object drives routing, validation, permissions and apidoc.js.
+ * One API method: the facts of its PVE 9.2 schema the simulator needs (parameter names, types, limits,
+ * enums, defaults, permission checks; test/simulator/schema.test.ts holds them to apidoc.json) with a
+ * description in our own words, and its behaviour. The same object drives routing, validation,
+ * permissions and apidoc.js. PVE's prose (descriptions, typetext) is never copied here: it is AGPL.
  */
 export interface RouteDef {
   method: HttpMethod;

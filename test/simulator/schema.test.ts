@@ -145,7 +145,10 @@ describe.skipIf(!sharedExists)(
           proxyto: info?.proxyto,
           protected: info?.protected,
         });
-        expect(route.permissions, `${route.method} ${route.path} permissions`).toEqual(info?.permissions);
+        // The checks are facts; PVE's prose about them (permissions.description) is not ours to copy.
+        const { description: _ours, ...checks } = route.permissions;
+        const { description: _theirs, ...realChecks } = (info?.permissions ?? {}) as Record<string, unknown>;
+        expect(checks, `${route.method} ${route.path} permissions`).toEqual(realChecks);
       }
     });
 

@@ -56,7 +56,7 @@ export const accessRoutes: RouteDef[] = [
     method: 'GET',
     path: '/access',
     name: 'index',
-    description: 'Directory index.',
+    description: 'Subdirectories.',
     permissions: { user: 'all' },
     parameters: { additionalProperties: 0 },
     returns: indexReturns('subdir', true),
@@ -66,23 +66,18 @@ export const accessRoutes: RouteDef[] = [
     method: 'GET',
     path: '/access/permissions',
     name: 'permissions',
-    description: 'Retrieve effective permissions of given user/token.',
+    description: 'Effective privileges of a user or API token, per ACL path.',
     permissions: {
-      description:
-        "Each user/token is allowed to dump their own permissions (or that of owned tokens). A user can dump the permissions of another user or their tokens if they have 'Sys.Audit' permission on /access.",
       user: 'all',
     },
     parameters: {
       additionalProperties: 0,
       properties: {
         path: {
-          description: 'Only dump this specific path, not the whole tree.',
           optional: 1,
           type: 'string',
-          typetext: '<string>',
         },
         userid: {
-          description: 'User ID or full API token ID',
           optional: 1,
           pattern:
             '(?^:^(?^:[^\\s:/]+)\\@(?^:[A-Za-z][A-Za-z0-9\\.\\-_]+)(?:!(?^:[A-Za-z][A-Za-z0-9\\.\\-_]+))?$)',
@@ -90,7 +85,7 @@ export const accessRoutes: RouteDef[] = [
         },
       },
     },
-    returns: { description: 'Map of "path" => (Map of "privilege" => "propagate boolean").', type: 'object' },
+    returns: { type: 'object' },
     // The simulator only knows the calling token's privileges, so another userid needs Sys.Audit and
     // is then answered with the caller's own view.
     handler: ({ params, caller, state }) => {
@@ -124,16 +119,14 @@ export const accessRoutes: RouteDef[] = [
     method: 'GET',
     path: '/pools',
     name: 'index',
-    description: 'List pools or get pool configuration.',
+    description: 'Resource pools: every visible one, or one with its members.',
     permissions: {
-      description:
-        'List all pools where you have Pool.Audit permissions on /pool/<pool>, or the pool specific with {poolid}',
       user: 'all',
     },
     parameters: {
       additionalProperties: 0,
       properties: {
-        poolid: { format: 'pve-poolid', optional: 1, type: 'string', typetext: '<string>' },
+        poolid: { format: 'pve-poolid', optional: 1, type: 'string' },
         type: { ...typeFilter, requires: 'poolid' },
       },
     },
@@ -173,13 +166,12 @@ export const accessRoutes: RouteDef[] = [
     method: 'GET',
     path: '/pools/{poolid}',
     name: 'read_pool',
-    description:
-      "Get pool configuration (deprecated, no support for nested pools, use 'GET /pools/?poolid={poolid}').",
+    description: "One pool's members (older form of GET /pools?poolid=).",
     permissions: { check: ['perm', '/pool/{poolid}', ['Pool.Audit']] },
     parameters: {
       additionalProperties: 0,
       properties: {
-        poolid: { format: 'pve-poolid', type: 'string', typetext: '<string>' },
+        poolid: { format: 'pve-poolid', type: 'string' },
         type: typeFilter,
       },
     },

@@ -32,24 +32,19 @@ export function agentCommandRoutes(): RouteDef[] {
       method: 'POST',
       path: '/nodes/{node}/qemu/{vmid}/agent/exec',
       name: 'exec',
-      description:
-        'Executes the given command in the vm via the guest-agent and returns an object with the pid.',
+      description: 'Runs a command inside the VM through the QEMU guest agent; answers with its process id.',
       permissions: { check: ['perm', '/vms/{vmid}', ['VM.GuestAgent.Unrestricted']] },
       parameters: {
         additionalProperties: 0,
         properties: {
           command: {
-            description: 'The command as a list of program + arguments.',
-            items: { description: 'A single part of the program + arguments.', type: 'string' },
+            items: { type: 'string' },
             type: 'array',
-            typetext: '<array>',
           },
           'input-data': {
-            description: "Data to pass as 'input-data' to the guest. Usually treated as STDIN to 'command'.",
             maxLength: 65536,
             optional: 1,
             type: 'string',
-            typetext: '<string>',
           },
           node: nodeProp,
           vmid: vmidProp,
@@ -57,7 +52,7 @@ export function agentCommandRoutes(): RouteDef[] {
       },
       returns: {
         properties: {
-          pid: { description: 'The PID of the process started by the guest-agent.', type: 'integer' },
+          pid: { type: 'integer' },
         },
         type: 'object',
       },
@@ -73,38 +68,34 @@ export function agentCommandRoutes(): RouteDef[] {
       method: 'GET',
       path: '/nodes/{node}/qemu/{vmid}/agent/exec-status',
       name: 'exec-status',
-      description: 'Gets the status of the given pid started by the guest-agent',
+      description: 'State and output of a process that agent/exec started.',
       permissions: { check: ['perm', '/vms/{vmid}', ['VM.GuestAgent.Unrestricted']] },
       parameters: {
         additionalProperties: 0,
         properties: {
           node: nodeProp,
-          pid: { description: 'The PID to query', type: 'integer', typetext: '<integer>' },
+          pid: { type: 'integer' },
           vmid: vmidProp,
         },
       },
       returns: {
         properties: {
-          'err-data': { description: 'stderr of the process', optional: 1, type: 'string' },
+          'err-data': { optional: 1, type: 'string' },
           'err-truncated': {
-            description: 'true if stderr was not fully captured',
             optional: 1,
             type: 'boolean',
           },
           exitcode: {
-            description: 'process exit code if it was normally terminated.',
             optional: 1,
             type: 'integer',
           },
-          exited: { description: 'Tells if the given command has exited yet.', type: 'boolean' },
-          'out-data': { description: 'stdout of the process', optional: 1, type: 'string' },
+          exited: { type: 'boolean' },
+          'out-data': { optional: 1, type: 'string' },
           'out-truncated': {
-            description: 'true if stdout was not fully captured',
             optional: 1,
             type: 'boolean',
           },
           signal: {
-            description: 'signal number or exception code if the process was abnormally terminated.',
             optional: 1,
             type: 'integer',
           },
@@ -118,7 +109,7 @@ export function agentCommandRoutes(): RouteDef[] {
       method: 'GET',
       path: '/nodes/{node}/qemu/{vmid}/agent/file-read',
       name: 'file-read',
-      description: 'Reads the given file via guest agent. Is limited to 16777216 bytes.',
+      description: 'Contents of a file inside the VM, through the guest agent (16 MiB at most).',
       permissions: {
         check: ['perm', '/vms/{vmid}', ['VM.GuestAgent.FileRead', 'VM.GuestAgent.Unrestricted'], 'any', 1],
       },
@@ -127,41 +118,32 @@ export function agentCommandRoutes(): RouteDef[] {
         properties: {
           count: {
             default: String(FILE_READ_MAX),
-            description: 'Number of bytes to read.',
             // A string in PVE's own schema (a Perl constant stringified); kept as PVE publishes it.
             maximum: String(FILE_READ_MAX) as unknown as number,
             minimum: 1,
             optional: 1,
             type: 'integer',
-            typetext: '<integer> (1 - 16777216)',
           },
           decode: {
             default: 1,
-            description:
-              'Data received from the QEMU Guest-Agent is base64 encoded. If this is set to true, the data is decoded. Otherwise the content is forwarded with base64 encoding. Defaults to true.',
             optional: 1,
             type: 'boolean',
-            typetext: '<boolean>',
           },
-          file: { description: 'The path to the file', type: 'string', typetext: '<string>' },
+          file: { type: 'string' },
           node: nodeProp,
           offset: {
             default: 0,
-            description: 'Offset to start reading at',
             minimum: 0,
             optional: 1,
             type: 'integer',
-            typetext: '<integer> (0 - N)',
           },
           vmid: vmidProp,
         },
       },
       returns: {
-        description: 'Returns an object with a `content` property.',
         properties: {
-          content: { description: 'The content of the file, maximum 16777216', type: 'string' },
+          content: { type: 'string' },
           truncated: {
-            description: 'If set to 1, the read did not reach the end of the file.',
             optional: 1,
             type: 'boolean',
           },
@@ -189,7 +171,7 @@ export function agentCommandRoutes(): RouteDef[] {
       method: 'POST',
       path: '/nodes/{node}/qemu/{vmid}/agent/file-write',
       name: 'file-write',
-      description: 'Writes the given file via guest agent.',
+      description: 'Writes a file inside the VM, through the guest agent.',
       permissions: {
         check: ['perm', '/vms/{vmid}', ['VM.GuestAgent.FileWrite', 'VM.GuestAgent.Unrestricted'], 'any', 1],
       },
@@ -197,20 +179,15 @@ export function agentCommandRoutes(): RouteDef[] {
         additionalProperties: 0,
         properties: {
           content: {
-            description: 'The content to write into the file.',
             maxLength: 61440,
             type: 'string',
-            typetext: '<string>',
           },
           encode: {
             default: 1,
-            description:
-              'If set, the content will be encoded as base64 (required by QEMU).Otherwise the content needs to be encoded beforehand - defaults to true.',
             optional: 1,
             type: 'boolean',
-            typetext: '<boolean>',
           },
-          file: { description: 'The path to the file.', type: 'string', typetext: '<string>' },
+          file: { type: 'string' },
           node: nodeProp,
           vmid: vmidProp,
         },

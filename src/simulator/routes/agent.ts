@@ -74,12 +74,11 @@ export const agentRoutes: RouteDef[] = [
     method: 'GET',
     path: '/nodes/{node}/qemu/{vmid}/agent',
     name: 'index',
-    description: 'QEMU Guest Agent command index.',
+    description: 'Guest agent commands of this VM.',
     proxyto: 'node',
     permissions: { user: 'all' },
     parameters: { additionalProperties: 0, properties: { node: nodeProp, vmid: vmidProp } },
     returns: {
-      description: 'Returns the list of QEMU Guest Agent commands',
       items: { properties: {}, type: 'object' },
       links: [{ href: '{name}', rel: 'child' }],
       type: 'array',
@@ -90,14 +89,14 @@ export const agentRoutes: RouteDef[] = [
     method: 'GET',
     path: '/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces',
     name: 'network-get-interfaces',
-    description: 'Execute network-get-interfaces.',
+    description: 'Network interfaces and addresses, as the guest agent reports them.',
     proxyto: 'node',
     protected: 1,
     permissions: {
       check: ['perm', '/vms/{vmid}', ['VM.GuestAgent.Audit', 'VM.GuestAgent.Unrestricted'], 'any', 1],
     },
     parameters: { additionalProperties: 0, properties: { node: nodeProp, vmid: vmidProp } },
-    returns: { description: 'Returns an object with a single `result` property.', type: 'object' },
+    returns: { type: 'object' },
     handler: (ctx) => {
       const g = agentGuest(ctx);
       return { result: qgaInterfaces(g, ctx.state.clock.nowSec() - g.startedAt) };
@@ -108,7 +107,7 @@ export const agentRoutes: RouteDef[] = [
     method: 'GET',
     path: '/nodes/{node}/lxc/{vmid}/interfaces',
     name: 'ip',
-    description: 'Get IP addresses of the specified container interface.',
+    description: 'Network interfaces of the container with their addresses.',
     proxyto: 'node',
     protected: 1,
     permissions: { check: ['perm', '/vms/{vmid}', ['VM.Audit']] },
@@ -117,27 +116,25 @@ export const agentRoutes: RouteDef[] = [
       items: {
         properties: {
           'hardware-address': {
-            description: 'The MAC address of the interface',
             optional: 0,
             type: 'string',
           },
-          hwaddr: { description: 'The MAC address of the interface', optional: 0, type: 'string' },
-          inet: { description: 'The IPv4 address of the interface', optional: 1, type: 'string' },
-          inet6: { description: 'The IPv6 address of the interface', optional: 1, type: 'string' },
+          hwaddr: { optional: 0, type: 'string' },
+          inet: { optional: 1, type: 'string' },
+          inet6: { optional: 1, type: 'string' },
           'ip-addresses': {
-            description: 'The addresses of the interface',
             items: {
               properties: {
-                'ip-address': { description: 'IP-Address', optional: 1, type: 'string' },
-                'ip-address-type': { description: 'IP-Family', optional: 1, type: 'string' },
-                prefix: { description: 'IP-Prefix', optional: 1, type: 'integer' },
+                'ip-address': { optional: 1, type: 'string' },
+                'ip-address-type': { optional: 1, type: 'string' },
+                prefix: { optional: 1, type: 'integer' },
               },
               type: 'object',
             },
             optional: 0,
             type: 'array',
           },
-          name: { description: 'The name of the interface', optional: 0, type: 'string' },
+          name: { optional: 0, type: 'string' },
         },
         type: 'object',
       },

@@ -5,52 +5,46 @@ import { backupStorage, nightlyRun } from './volumes.js';
 
 /** GET /cluster/backup and /cluster/backup/{id}: the nightly job whose archives volumes.ts lists. */
 
-const jobId: PveProperty = { description: 'The job ID.', maxLength: 50, pattern: '\\S+', type: 'string' };
+const jobId: PveProperty = { maxLength: 50, pattern: '\\S+', type: 'string' };
 
 const jobProperties: Record<string, PveProperty> = {
   all: {
     default: 0,
-    description: 'Backup all known guest systems on this host.',
     optional: 1,
     type: 'boolean',
   },
-  comment: { description: 'Description for the Job.', maxLength: 512, optional: 1, type: 'string' },
+  comment: { maxLength: 512, optional: 1, type: 'string' },
   compress: {
     default: '0',
-    description: 'Compress dump file.',
     enum: ['0', '1', 'gzip', 'lzo', 'zstd'],
     optional: 1,
     type: 'string',
   },
-  enabled: { default: '1', description: 'Enable or disable the job.', optional: 1, type: 'boolean' },
+  enabled: { default: '1', optional: 1, type: 'boolean' },
   id: jobId,
   mode: {
     default: 'snapshot',
-    description: 'Backup mode.',
     enum: ['snapshot', 'suspend', 'stop'],
     optional: 1,
     type: 'string',
   },
   'next-run': {
-    description: 'UNIX timestamp when this backup job will be executed next',
     optional: 1,
     type: 'integer',
   },
   'notes-template': {
-    description: 'Template for the notes of the backups.',
     maxLength: 1024,
     optional: 1,
     requires: 'storage',
     type: 'string',
   },
-  schedule: { description: 'Backup schedule (calendar event).', optional: 1, type: 'string' },
+  schedule: { optional: 1, type: 'string' },
   storage: {
-    description: 'Store resulting file to this storage.',
     format: 'pve-storage-id',
     optional: 1,
     type: 'string',
   },
-  type: { description: 'Job type.', optional: 1, type: 'string' },
+  type: { optional: 1, type: 'string' },
 };
 
 function jobs(fleet: Fleet, nowSec: number): Array<Record<string, unknown>> {
@@ -83,7 +77,7 @@ export const backupJobRoutes: RouteDef[] = [
     method: 'GET',
     path: '/cluster/backup',
     name: 'index',
-    description: 'List vzdump backup schedule.',
+    description: 'Scheduled backup jobs.',
     permissions: { check: ['perm', '/', ['Sys.Audit']] },
     parameters: { additionalProperties: 0 },
     returns: {
@@ -97,7 +91,7 @@ export const backupJobRoutes: RouteDef[] = [
     method: 'GET',
     path: '/cluster/backup/{id}',
     name: 'read_job',
-    description: 'Read vzdump backup job definition.',
+    description: 'One scheduled backup job.',
     permissions: { check: ['perm', '/', ['Sys.Audit']] },
     parameters: { additionalProperties: 0, properties: { id: jobId } },
     returns: { properties: jobProperties, type: 'object' },

@@ -7,13 +7,12 @@ export const clusterResourcesRoute: RouteDef = {
   method: 'GET',
   path: '/cluster/resources',
   name: 'resources',
-  description: 'Resources index (cluster wide).',
+  description: 'Guests, nodes and storages of the whole cluster with their usage; filter by type.',
   permissions: { user: 'all' },
   parameters: {
     additionalProperties: 0,
     properties: {
       type: {
-        description: 'Resource type.',
         enum: ['vm', 'storage', 'node', 'sdn'],
         optional: 1,
         type: 'string',

@@ -12,7 +12,7 @@ export const clusterRoutes: RouteDef[] = [
     method: 'GET',
     path: '/cluster',
     name: 'index',
-    description: 'Cluster index.',
+    description: 'Subdirectories.',
     permissions: { user: 'all' },
     parameters: { additionalProperties: 0 },
     returns: indexReturns('name'),
@@ -22,7 +22,7 @@ export const clusterRoutes: RouteDef[] = [
     method: 'GET',
     path: '/cluster/status',
     name: 'get_status',
-    description: 'Get cluster status information.',
+    description: 'Quorum and membership: one entry for the cluster, one per node.',
     protected: 1,
     permissions: { check: ['perm', '/', ['Sys.Audit']] },
     parameters: { additionalProperties: 0 },
@@ -30,47 +30,37 @@ export const clusterRoutes: RouteDef[] = [
       items: {
         properties: {
           id: { type: 'string' },
-          ip: { description: '[node] IP of the resolved nodename.', optional: 1, type: 'string' },
+          ip: { optional: 1, type: 'string' },
           level: {
-            description:
-              '[node] Proxmox VE Subscription level, indicates if eligible for enterprise support as well as access to the stable Proxmox VE Enterprise Repository.',
             optional: 1,
             type: 'string',
           },
           local: {
-            description: '[node] Indicates if this is the responding node.',
             optional: 1,
             type: 'boolean',
           },
           name: { type: 'string' },
           nodeid: {
-            description: '[node] ID of the node from the corosync configuration.',
             optional: 1,
             type: 'integer',
           },
           nodes: {
-            description: '[cluster] Nodes count, including offline nodes.',
             optional: 1,
             type: 'integer',
           },
           online: {
-            description: '[node] Indicates if the node is online or offline.',
             optional: 1,
             type: 'boolean',
           },
           quorate: {
-            description: '[cluster] Indicates if there is a majority of nodes online to make decisions',
             optional: 1,
             type: 'boolean',
           },
           type: {
-            description:
-              'Indicates the type, either cluster or node. The type defines the object properties e.g. quorate available for type cluster.',
             enum: ['cluster', 'node'],
             type: 'string',
           },
           version: {
-            description: '[cluster] Current version of the corosync configuration file.',
             optional: 1,
             type: 'integer',
           },
@@ -116,23 +106,21 @@ export const clusterRoutes: RouteDef[] = [
     method: 'GET',
     path: '/cluster/nextid',
     name: 'nextid',
-    description: 'Get next free VMID. Pass a VMID to assert that its free (at time of check).',
+    description: 'A VMID that is free now; given one, checks that it is free.',
     permissions: { user: 'all' },
     parameters: {
       additionalProperties: 0,
       properties: {
         vmid: {
-          description: 'The (unique) ID of the VM.',
           format: 'pve-vmid',
           maximum: 999999999,
           minimum: 100,
           optional: 1,
           type: 'integer',
-          typetext: '<integer> (100 - 999999999)',
         },
       },
     },
-    returns: { description: 'The next free VMID.', type: 'integer' },
+    returns: { type: 'integer' },
     // Real PVE returns the id as a JSON string (it was a hash key), whatever the schema says.
     handler: ({ params, state }) => {
       const vmid = params.int('vmid');
@@ -145,7 +133,7 @@ export const clusterRoutes: RouteDef[] = [
     method: 'GET',
     path: '/cluster/tasks',
     name: 'tasks',
-    description: 'List recent tasks (cluster wide).',
+    description: 'Recent tasks of all nodes.',
     permissions: { user: 'all' },
     parameters: { additionalProperties: 0 },
     returns: { items: { properties: { upid: { type: 'string' } }, type: 'object' }, type: 'array' },
@@ -166,24 +154,22 @@ export const versionRoutes: RouteDef[] = [
     path: '/version',
     name: 'version',
     // The marker tells our schema code this is the simulator's partial API (src/schema/simulated.ts).
-    description: `API version details, including some parts of the global datacenter config. ${SIMULATOR_SCHEMA_MARKER}`,
+    description: `Version and release of the answering node. ${SIMULATOR_SCHEMA_MARKER}`,
     permissions: { user: 'all' },
     parameters: { additionalProperties: 0 },
     returns: {
       properties: {
         console: {
-          description: 'The default console viewer to use.',
           enum: ['applet', 'vv', 'html5', 'xtermjs'],
           optional: 1,
           type: 'string',
         },
-        release: { description: 'The current Proxmox VE point release in `x.y` format.', type: 'string' },
+        release: { type: 'string' },
         repoid: {
-          description: 'The short git revision from which this version was build.',
           pattern: '[0-9a-fA-F]{8,64}',
           type: 'string',
         },
-        version: { description: 'The full pve-manager package version of this node.', type: 'string' },
+        version: { type: 'string' },
       },
       type: 'object',
     },

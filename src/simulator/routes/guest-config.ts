@@ -77,7 +77,6 @@ const configPerms = (type: GuestType): RouteDef['permissions'] =>
           'any',
           1,
         ],
-        description: 'non-volume mount points in rootfs and mp[n] are restricted to root@pam',
       };
 
 export const guestConfigRoutes: RouteDef[] = [
@@ -85,7 +84,7 @@ export const guestConfigRoutes: RouteDef[] = [
     method: 'POST',
     path: '/nodes/{node}/qemu/{vmid}/config',
     name: 'update_vm_async',
-    description: 'Set virtual machine options (asynchronous API).',
+    description: 'Changes VM config in a task (answers with its UPID).',
     proxyto: 'node',
     protected: 1,
     permissions: configPerms('qemu'),
@@ -95,13 +94,10 @@ export const guestConfigRoutes: RouteDef[] = [
         ...qemuConfigProps,
         ...vmParams,
         background_delay: {
-          description:
-            "Time to wait for the task to finish. We return 'null' if the task finish within that time.",
           maximum: 30,
           minimum: 1,
           optional: 1,
           type: 'integer',
-          typetext: '<integer> (1 - 30)',
         },
       },
     },
@@ -125,8 +121,7 @@ export const guestConfigRoutes: RouteDef[] = [
     method: 'PUT',
     path: '/nodes/{node}/qemu/{vmid}/config',
     name: 'update_vm',
-    description:
-      'Set virtual machine options (synchronous API) - You should consider using the POST method instead for any actions involving hotplug or storage allocation.',
+    description: 'Changes VM config and waits for it; POST suits changes that allocate disks or hot-plug.',
     proxyto: 'node',
     protected: 1,
     permissions: configPerms('qemu'),
@@ -141,7 +136,7 @@ export const guestConfigRoutes: RouteDef[] = [
     method: 'PUT',
     path: '/nodes/{node}/lxc/{vmid}/config',
     name: 'update_vm',
-    description: 'Set container options.',
+    description: 'Changes container config.',
     proxyto: 'node',
     protected: 1,
     permissions: configPerms('lxc'),

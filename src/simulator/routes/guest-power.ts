@@ -18,7 +18,6 @@ function powerRoute(type: GuestType, a: PowerAction): RouteDef {
     protected: 1,
     permissions: {
       check: ['perm', '/vms/{vmid}', ['VM.PowerMgmt']],
-      ...(a.permissionsDescription ? { description: a.permissionsDescription } : {}),
     },
     parameters: { additionalProperties: 0, properties: { ...a.props, node: nodeProp, vmid: vmidProp } },
     returns: upidReturns,
@@ -50,8 +49,8 @@ function destroyRoute(type: GuestType): RouteDef {
     name: 'destroy_vm',
     description:
       type === 'qemu'
-        ? 'Destroy the VM and  all used/owned volumes. Removes any VM specific permissions and firewall rules'
-        : 'Destroy the container (also delete all uses files).',
+        ? 'Deletes the VM with its disks, ACL entries and firewall rules.'
+        : 'Deletes the container with its volumes.',
     proxyto: 'node',
     protected: 1,
     permissions: { check: ['perm', '/vms/{vmid}', ['VM.Allocate']] },
@@ -60,24 +59,17 @@ function destroyRoute(type: GuestType): RouteDef {
       properties:
         type === 'qemu'
           ? {
-              'destroy-unreferenced-disks': flag(
-                'If set, destroy additionally all disks not referenced in the config but with a matching VMID from all enabled storages.',
-              ),
+              'destroy-unreferenced-disks': flag(),
               node: nodeProp,
-              purge: flag('Remove VMID from configurations, like backup & replication jobs and HA.', false),
+              purge: flag(false),
               skiplock: skiplockProp,
               vmid: vmidProp,
             }
           : {
-              'destroy-unreferenced-disks': flag(
-                'If set, destroy additionally all disks with the VMID from all enabled storages which are not referenced in the config.',
-                false,
-              ),
-              force: flag('Force destroy, even if running.'),
+              'destroy-unreferenced-disks': flag(false),
+              force: flag(),
               node: nodeProp,
-              purge: flag(
-                'Remove container from all related configurations. For example, backup jobs, replication jobs or HA. Related ACLs and Firewall entries will *always* be removed.',
-              ),
+              purge: flag(),
               vmid: vmidProp,
             },
     },

@@ -49,14 +49,10 @@ function routesFor(type: GuestType): RouteDef[] {
       method: 'GET',
       path: `/nodes/{node}/${type}`,
       name: 'vmlist',
-      description: type === 'qemu' ? 'Virtual machine index (per node).' : 'LXC container index (per node).',
+      description: type === 'qemu' ? 'VMs on this node.' : 'Containers on this node.',
       proxyto: 'node',
       protected: 1,
       permissions: {
-        description:
-          type === 'qemu'
-            ? 'Only list VMs where you have VM.Audit permissions on /vms/<vmid>.'
-            : 'Only list CTs where you have VM.Audit permission on /vms/<vmid>.',
         user: 'all',
       },
       parameters: {
@@ -65,10 +61,8 @@ function routesFor(type: GuestType): RouteDef[] {
           type === 'qemu'
             ? {
                 full: {
-                  description: 'Determine the full status of active VMs.',
                   optional: 1,
                   type: 'boolean',
-                  typetext: '<boolean>',
                 },
                 node: nodeProp,
               }
@@ -90,7 +84,7 @@ function routesFor(type: GuestType): RouteDef[] {
       method: 'GET',
       path: vmPath(type),
       name: 'vmdiridx',
-      description: 'Directory index',
+      description: 'Subdirectories.',
       proxyto: 'node',
       permissions: { user: 'all' },
       parameters: vmParams,
@@ -101,7 +95,7 @@ function routesFor(type: GuestType): RouteDef[] {
       method: 'GET',
       path: `${vmPath(type)}/status`,
       name: 'vmcmdidx',
-      description: 'Directory index',
+      description: 'Subdirectories.',
       proxyto: 'node',
       permissions: { user: 'all' },
       parameters: vmParams,
@@ -112,7 +106,7 @@ function routesFor(type: GuestType): RouteDef[] {
       method: 'GET',
       path: `${vmPath(type)}/status/current`,
       name: 'vm_status',
-      description: 'Get virtual machine status.',
+      description: 'Current state and resource usage.',
       proxyto: 'node',
       protected: 1,
       permissions: { check: ['perm', '/vms/{vmid}', ['VM.Audit']] },
@@ -139,9 +133,7 @@ function routesFor(type: GuestType): RouteDef[] {
       path: `${vmPath(type)}/config`,
       name: 'vm_config',
       description:
-        type === 'qemu'
-          ? "Get the virtual machine configuration with pending configuration changes applied. Set the 'current' parameter to get the current configuration instead."
-          : 'Get container configuration.',
+        type === 'qemu' ? 'VM config, pending changes applied unless current=1.' : 'Container config.',
       proxyto: 'node',
       permissions: { check: ['perm', '/vms/{vmid}', ['VM.Audit']] },
       parameters: {
@@ -149,29 +141,23 @@ function routesFor(type: GuestType): RouteDef[] {
         properties: {
           current: {
             default: 0,
-            description: 'Get current values (instead of pending values).',
             optional: 1,
             type: 'boolean',
-            typetext: '<boolean>',
           },
           node: nodeProp,
           snapshot: {
-            description: 'Fetch config values from given snapshot.',
             format: 'pve-configid',
             maxLength: 40,
             optional: 1,
             type: 'string',
-            typetext: '<string>',
           },
           vmid: vmidProp,
         },
       },
       returns: {
-        ...(type === 'qemu' ? { description: 'The VM configuration.' } : {}),
+        ...(type === 'qemu' ? {} : {}),
         properties: {
           digest: {
-            description:
-              'SHA1 digest of configuration file. This can be used to prevent concurrent modifications.',
             type: 'string',
           },
         },

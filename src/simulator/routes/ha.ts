@@ -81,7 +81,7 @@ export const haRoutes: RouteDef[] = [
     method: 'GET',
     path: '/cluster/ha',
     name: 'index',
-    description: 'Directory index.',
+    description: 'Subdirectories.',
     permissions: sysAudit,
     parameters: { additionalProperties: 0 },
     returns: {
@@ -95,13 +95,12 @@ export const haRoutes: RouteDef[] = [
     method: 'GET',
     path: '/cluster/ha/resources',
     name: 'index',
-    description: 'List HA resources.',
+    description: 'Guests under HA management.',
     permissions: sysAudit,
     parameters: {
       additionalProperties: 0,
       properties: {
         type: {
-          description: 'Only list resources of specific type',
           enum: ['ct', 'vm'],
           optional: 1,
           type: 'string',
@@ -119,7 +118,7 @@ export const haRoutes: RouteDef[] = [
     method: 'GET',
     path: '/cluster/ha/status',
     name: 'index',
-    description: 'Directory index.',
+    description: 'Subdirectories.',
     permissions: { user: 'all' },
     parameters: { additionalProperties: 0 },
     returns: {
@@ -133,41 +132,36 @@ export const haRoutes: RouteDef[] = [
     method: 'GET',
     path: '/cluster/ha/status/current',
     name: 'status',
-    description: 'Get HA manager status.',
+    description: 'State of the HA manager, its nodes and services.',
     permissions: sysAudit,
     parameters: { additionalProperties: 0 },
     returns: {
       items: {
         properties: {
           crm_state: {
-            description: "For type 'service'. Service state as seen by the CRM.",
             optional: 1,
             type: 'string',
           },
-          id: { description: 'Status entry ID (quorum, master, lrm:<node>, service:<sid>).', type: 'string' },
-          max_relocate: { description: "For type 'service'.", optional: 1, type: 'integer' },
-          max_restart: { description: "For type 'service'.", optional: 1, type: 'integer' },
-          node: { description: 'Node associated to status entry.', type: 'string' },
+          id: { type: 'string' },
+          max_relocate: { optional: 1, type: 'integer' },
+          max_restart: { optional: 1, type: 'integer' },
+          node: { type: 'string' },
           quorate: {
-            description: "For type 'quorum'. Whether the cluster is quorate or not.",
             optional: 1,
             type: 'boolean',
           },
           request_state: {
-            description: "For type 'service'. Requested service state.",
             optional: 1,
             type: 'string',
           },
-          sid: { description: "For type 'service'. Service ID.", optional: 1, type: 'string' },
-          state: { description: "For type 'service'. Verbose service state.", optional: 1, type: 'string' },
-          status: { description: 'Status of the entry (value depends on type).', type: 'string' },
+          sid: { optional: 1, type: 'string' },
+          state: { optional: 1, type: 'string' },
+          status: { type: 'string' },
           timestamp: {
-            description: "For type 'lrm','master'. Timestamp of the status information.",
             optional: 1,
             type: 'integer',
           },
           type: {
-            description: 'Type of status entry.',
             enum: ['quorum', 'master', 'lrm', 'service', 'fencing'],
             type: 'string',
           },

@@ -96,7 +96,7 @@ export const networkRoutes: RouteDef[] = [
     method: 'GET',
     path: '/nodes/{node}/network',
     name: 'index',
-    description: 'List available networks',
+    description: 'Network interfaces of the node.',
     proxyto: 'node',
     permissions: { user: 'all' },
     parameters: {
@@ -104,7 +104,6 @@ export const networkRoutes: RouteDef[] = [
       properties: {
         node: nodeProp,
         type: {
-          description: 'Only list specific interface types.',
           enum: [
             'bridge',
             'bond',

@@ -23,7 +23,6 @@ export interface PowerAction {
   name: string;
   description: string;
   props: Record<string, PveProperty>;
-  permissionsDescription?: string;
   rootOnly?: string[];
   taskType: (ctx: HandlerContext) => string;
   /** Synchronous refusals, before any task. */
@@ -35,31 +34,27 @@ const notRunning = (label: string) => (g: Guest) => {
   if (g.status !== 'running') throw fail(`${label} ${g.vmid} not running`);
 };
 
-const timeout = (description: string, extra: Partial<PveProperty> = {}): PveProperty => ({
+const timeout = (extra: Partial<PveProperty> = {}): PveProperty => ({
   ...extra,
-  description,
   minimum: 0,
   optional: 1,
   type: 'integer',
-  typetext: '<integer> (0 - N)',
 });
-export const flag = (description: string | undefined, withDefault = true): PveProperty => ({
+export const flag = (withDefault = true): PveProperty => ({
   ...(withDefault ? { default: 0 } : {}),
-  ...(description === undefined ? {} : { description }),
   optional: 1,
   type: 'boolean',
-  typetext: '<boolean>',
 });
-const keepActive = flag('Do not deactivate storage volumes.');
+const keepActive = flag();
 
 export const QEMU_ACTIONS: PowerAction[] = [
   {
     action: 'start',
     name: 'vm_start',
-    description: 'Start virtual machine.',
+    description: 'Starts the VM.',
     props: {
       skiplock: skiplockProp,
-      timeout: timeout('Wait maximal timeout seconds.', { default: 'max(30, vm memory in GiB)' }),
+      timeout: timeout({ default: 'max(30, vm memory in GiB)' }),
     },
     rootOnly: ['skiplock'],
     taskType: () => 'qmstart',
@@ -74,13 +69,12 @@ export const QEMU_ACTIONS: PowerAction[] = [
   {
     action: 'stop',
     name: 'vm_stop',
-    description:
-      'Stop virtual machine. The qemu process will exit immediately. This is akin to pulling the power plug of a running computer and may damage the VM data.',
+    description: 'Stops the VM at once, like cutting its power (data may be lost).',
     props: {
       keepActive,
-      'overrule-shutdown': flag("Try to abort active 'qmshutdown' tasks before stopping."),
+      'overrule-shutdown': flag(),
       skiplock: skiplockProp,
-      timeout: timeout('Wait maximal timeout seconds.'),
+      timeout: timeout(),
     },
     rootOnly: ['skiplock', 'keepActive'],
     taskType: () => 'qmstop',
@@ -89,13 +83,12 @@ export const QEMU_ACTIONS: PowerAction[] = [
   {
     action: 'shutdown',
     name: 'vm_shutdown',
-    description:
-      'Shutdown virtual machine. This is similar to pressing the power button on a physical machine. This will send an ACPI event for the guest OS, which should then proceed to a clean shutdown.',
+    description: 'Asks the guest OS to shut down (ACPI power button).',
     props: {
-      forceStop: flag('Make sure the VM stops.'),
+      forceStop: flag(),
       keepActive,
       skiplock: skiplockProp,
-      timeout: timeout('Wait maximal timeout seconds.'),
+      timeout: timeout(),
     },
     rootOnly: ['skiplock', 'keepActive'],
     taskType: () => 'qmshutdown',
@@ -107,8 +100,8 @@ export const QEMU_ACTIONS: PowerAction[] = [
   {
     action: 'reboot',
     name: 'vm_reboot',
-    description: 'Reboot the VM by shutting it down, and starting it again. Applies pending changes.',
-    props: { timeout: timeout('Wait maximal timeout seconds for the shutdown.') },
+    description: 'Shuts the VM down and starts it again; pending changes take effect.',
+    props: { timeout: timeout() },
     taskType: () => 'qmreboot',
     precheck: (g) => {
       if (g.paused) throw fail('VM is paused - cannot shutdown');
@@ -119,7 +112,7 @@ export const QEMU_ACTIONS: PowerAction[] = [
   {
     action: 'reset',
     name: 'vm_reset',
-    description: 'Reset virtual machine.',
+    description: 'Hard-resets the VM.',
     props: { skiplock: skiplockProp },
     rootOnly: ['skiplock'],
     taskType: () => 'qmreset',
@@ -129,21 +122,16 @@ export const QEMU_ACTIONS: PowerAction[] = [
   {
     action: 'suspend',
     name: 'vm_suspend',
-    description: 'Suspend virtual machine.',
-    permissionsDescription:
-      "You need 'VM.PowerMgmt' on /vms/{vmid}, and if you have set 'todisk', you need also 'VM.Config.Disk' on /vms/{vmid} and 'Datastore.AllocateSpace' on the storage for the vmstate.",
+    description: 'Pauses the VM, or saves its state to disk.',
     props: {
       skiplock: skiplockProp,
       statestorage: {
-        description: 'The storage for the VM state',
         format: 'pve-storage-id',
-        format_description: 'storage ID',
         optional: 1,
         requires: 'todisk',
         type: 'string',
-        typetext: '<storage ID>',
       },
-      todisk: flag('If set, suspends the VM to disk. Will be resumed on next VM start.'),
+      todisk: flag(),
     },
     rootOnly: ['skiplock'],
     taskType: (ctx) => (ctx.params.bool('todisk') ? 'qmsuspend' : 'qmpause'),
@@ -167,8 +155,8 @@ export const QEMU_ACTIONS: PowerAction[] = [
   {
     action: 'resume',
     name: 'vm_resume',
-    description: 'Resume virtual machine.',
-    props: { nocheck: flag(undefined, false), skiplock: skiplockProp },
+    description: 'Resumes a paused VM.',
+    props: { nocheck: flag(false), skiplock: skiplockProp },
     rootOnly: ['skiplock', 'nocheck'],
     taskType: () => 'qmresume',
     precheck: (g) => {
@@ -190,8 +178,8 @@ export const LXC_ACTIONS: PowerAction[] = [
   {
     action: 'start',
     name: 'vm_start',
-    description: 'Start the container.',
-    props: { debug: flag('If set, enables very verbose debug log-level on start.'), skiplock: skiplockProp },
+    description: 'Starts the container.',
+    props: { debug: flag(), skiplock: skiplockProp },
     rootOnly: ['skiplock'],
     taskType: () => 'vzstart',
     precheck: ctRunning,
@@ -204,9 +192,9 @@ export const LXC_ACTIONS: PowerAction[] = [
   {
     action: 'stop',
     name: 'vm_stop',
-    description: 'Stop the container. This will abruptly stop all processes running in the container.',
+    description: 'Stops the container at once, killing its processes.',
     props: {
-      'overrule-shutdown': flag("Try to abort active 'vzshutdown' tasks before stopping."),
+      'overrule-shutdown': flag(),
       skiplock: skiplockProp,
     },
     rootOnly: ['skiplock'],
@@ -217,11 +205,10 @@ export const LXC_ACTIONS: PowerAction[] = [
   {
     action: 'shutdown',
     name: 'vm_shutdown',
-    description:
-      'Shutdown the container. This will trigger a clean shutdown of the container, see lxc-stop(1) for details.',
+    description: 'Shuts the container down cleanly.',
     props: {
-      forceStop: flag('Make sure the Container stops.'),
-      timeout: timeout('Wait maximal timeout seconds.', { default: 60 }),
+      forceStop: flag(),
+      timeout: timeout({ default: 60 }),
     },
     taskType: () => 'vzshutdown',
     precheck: ctNotRunning,
@@ -230,8 +217,8 @@ export const LXC_ACTIONS: PowerAction[] = [
   {
     action: 'reboot',
     name: 'vm_reboot',
-    description: 'Reboot the container by shutting it down, and starting it again. Applies pending changes.',
-    props: { timeout: timeout('Wait maximal timeout seconds for the shutdown.') },
+    description: 'Shuts the container down and starts it again; pending changes take effect.',
+    props: { timeout: timeout() },
     taskType: () => 'vzreboot',
     // pve-container really says "VM" here.
     precheck: notRunning('VM'),
@@ -240,7 +227,7 @@ export const LXC_ACTIONS: PowerAction[] = [
   {
     action: 'suspend',
     name: 'vm_suspend',
-    description: 'Suspend the container. This is experimental.',
+    description: 'Freezes the container (experimental in PVE).',
     props: {},
     taskType: () => 'vzsuspend',
     precheck: ctNotRunning,
@@ -257,7 +244,7 @@ export const LXC_ACTIONS: PowerAction[] = [
   {
     action: 'resume',
     name: 'vm_resume',
-    description: 'Resume the container.',
+    description: 'Thaws a frozen container.',
     props: {},
     taskType: () => 'vzresume',
     precheck: ctRunning,

@@ -7,7 +7,7 @@ import { create, listSnapshots, remove, rollback } from './snapshot-ops.js';
 
 /** Snapshot routes for both guest types; the operations live in snapshot-ops.ts. */
 
-const taskReturns: PveProperty = { description: 'the task ID.', type: 'string' };
+const taskReturns: PveProperty = { type: 'string' };
 
 function routesFor(type: GuestType): RouteDef[] {
   const base = `/nodes/{node}/${type}/{vmid}/snapshot`;
@@ -19,7 +19,7 @@ function routesFor(type: GuestType): RouteDef[] {
       method: 'GET',
       path: base,
       name: type === 'qemu' ? 'snapshot_list' : 'list',
-      description: 'List all snapshots.',
+      description: 'Snapshots of the guest, and its current state.',
       proxyto: 'node',
       protected: 1,
       permissions: { check: ['perm', '/vms/{vmid}', ['VM.Audit']] },
@@ -27,21 +27,17 @@ function routesFor(type: GuestType): RouteDef[] {
       returns: {
         items: {
           properties: {
-            description: { description: 'Snapshot description.', type: 'string' },
+            description: { type: 'string' },
             name: {
-              description: "Snapshot identifier. Value 'current' identifies the current VM.",
               type: 'string',
             },
-            parent: { description: 'Parent snapshot identifier.', optional: 1, type: 'string' },
+            parent: { optional: 1, type: 'string' },
             snaptime: {
-              description: 'Snapshot creation time',
               optional: 1,
               renderer: 'timestamp',
               type: 'integer',
             },
-            ...(type === 'qemu'
-              ? { vmstate: { description: 'Snapshot includes RAM.', optional: 1, type: 'boolean' } }
-              : {}),
+            ...(type === 'qemu' ? { vmstate: { optional: 1, type: 'boolean' } } : {}),
           },
           type: 'object',
         },
@@ -54,7 +50,7 @@ function routesFor(type: GuestType): RouteDef[] {
       method: 'POST',
       path: base,
       name: 'snapshot',
-      description: type === 'qemu' ? 'Snapshot a VM.' : 'Snapshot a container.',
+      description: type === 'qemu' ? 'Takes a snapshot of the VM.' : 'Takes a snapshot of the container.',
       proxyto: 'node',
       protected: 1,
       permissions: { check: ['perm', '/vms/{vmid}', ['VM.Snapshot']] },
@@ -62,19 +58,15 @@ function routesFor(type: GuestType): RouteDef[] {
         additionalProperties: 0,
         properties: {
           description: {
-            description: 'A textual description or comment.',
             optional: 1,
             type: 'string',
-            typetext: '<string>',
           },
           ...snapParams,
           ...(type === 'qemu'
             ? {
                 vmstate: {
-                  description: 'Save the vmstate',
                   optional: 1,
                   type: 'boolean',
-                  typetext: '<boolean>',
                 },
               }
             : {}),
@@ -97,7 +89,7 @@ function routesFor(type: GuestType): RouteDef[] {
       method: 'DELETE',
       path: `${base}/{snapname}`,
       name: 'delsnapshot',
-      description: `Delete a ${what} snapshot.`,
+      description: `Deletes a snapshot of the ${what}.`,
       proxyto: 'node',
       protected: 1,
       permissions: { check: ['perm', '/vms/{vmid}', ['VM.Snapshot']] },
@@ -105,10 +97,8 @@ function routesFor(type: GuestType): RouteDef[] {
         additionalProperties: 0,
         properties: {
           force: {
-            description: 'For removal from config file, even if removing disk snapshots fails.',
             optional: 1,
             type: 'boolean',
-            typetext: '<boolean>',
           },
           ...snapParams,
         },
@@ -120,7 +110,7 @@ function routesFor(type: GuestType): RouteDef[] {
       method: 'POST',
       path: `${base}/{snapname}/rollback`,
       name: 'rollback',
-      description: `Rollback ${what} state to specified snapshot.`,
+      description: `Rolls the ${what} back to a snapshot.`,
       proxyto: 'node',
       protected: 1,
       permissions: { check: ['perm', '/vms/{vmid}', ['VM.Snapshot', 'VM.Snapshot.Rollback'], 'any', 1] },
@@ -130,13 +120,8 @@ function routesFor(type: GuestType): RouteDef[] {
           ...snapParams,
           start: {
             default: 0,
-            description:
-              type === 'qemu'
-                ? 'Whether the VM should get started after rolling back successfully. (Note: VMs will be automatically started if the snapshot includes RAM.)'
-                : 'Whether the container should get started after rolling back successfully',
             optional: 1,
             type: 'boolean',
-            typetext: '<boolean>',
           },
         },
       },
@@ -147,7 +132,7 @@ function routesFor(type: GuestType): RouteDef[] {
       method: 'GET',
       path: `${base}/{snapname}/config`,
       name: 'get_snapshot_config',
-      description: 'Get snapshot configuration',
+      description: 'Guest config saved with the snapshot.',
       proxyto: 'node',
       permissions: {
         check: ['perm', '/vms/{vmid}', ['VM.Snapshot', 'VM.Snapshot.Rollback', 'VM.Audit'], 'any', 1],

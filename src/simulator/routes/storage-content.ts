@@ -6,11 +6,8 @@ import { storageVolumes } from './volumes.js';
 /** GET /nodes/{node}/storage/{storage}/content (list, backups included) and …/content/{volume}. */
 
 const storageProp = {
-  description: 'The storage identifier.',
   format: 'pve-storage-id',
-  format_description: 'storage ID',
   type: 'string',
-  typetext: '<storage ID>',
 } as const;
 
 const auditPrivs = ['Datastore.Audit', 'Datastore.AllocateSpace'];
@@ -20,7 +17,7 @@ export const storageContentRoutes: RouteDef[] = [
     method: 'GET',
     path: '/nodes/{node}/storage/{storage}/content',
     name: 'index',
-    description: 'List storage content.',
+    description: 'Volumes on a storage: backups, disk images, ISOs, templates.',
     proxyto: 'node',
     protected: 1,
     permissions: { check: ['perm', '/storage/{storage}', auditPrivs, 'any', 1] },
@@ -28,35 +25,31 @@ export const storageContentRoutes: RouteDef[] = [
       additionalProperties: 0,
       properties: {
         content: {
-          description: 'Only list content of this type.',
           format: 'pve-storage-content',
           optional: 1,
           type: 'string',
-          typetext: '<string>',
         },
         node: nodeProp,
         storage: storageProp,
-        vmid: { ...vmidProp, description: 'Only list images for this VM', optional: 1 },
+        vmid: { ...vmidProp, optional: 1 },
       },
     },
     returns: {
       items: {
         properties: {
           ctime: {
-            description: 'Creation time (seconds since the UNIX Epoch).',
             minimum: 0,
             optional: 1,
             type: 'integer',
           },
           format: {
-            description: "Format identifier ('raw', 'qcow2', 'subvol', 'iso', 'tgz' ...)",
             type: 'string',
           },
-          notes: { description: 'Optional notes (first line).', optional: 1, type: 'string' },
-          protected: { description: 'Protection status (backups only).', optional: 1, type: 'boolean' },
-          size: { description: 'Volume size in bytes.', optional: 1, renderer: 'bytes', type: 'integer' },
-          vmid: { description: 'Associated Owner VMID.', optional: 1, type: 'integer' },
-          volid: { description: 'Volume identifier.', type: 'string' },
+          notes: { optional: 1, type: 'string' },
+          protected: { optional: 1, type: 'boolean' },
+          size: { optional: 1, renderer: 'bytes', type: 'integer' },
+          vmid: { optional: 1, type: 'integer' },
+          volid: { type: 'string' },
         },
         type: 'object',
       },
@@ -82,29 +75,28 @@ export const storageContentRoutes: RouteDef[] = [
     method: 'GET',
     path: '/nodes/{node}/storage/{storage}/content/{volume}',
     name: 'info',
-    description: 'Get volume attributes.',
+    description: 'Size, format and notes of one volume.',
     proxyto: 'node',
     protected: 1,
-    permissions: { description: 'You need read access for the volume.', user: 'all' },
+    permissions: { user: 'all' },
     parameters: {
       additionalProperties: 0,
       properties: {
         node: nodeProp,
         storage: { ...storageProp, optional: 1 },
-        volume: { description: 'Volume identifier', type: 'string', typetext: '<string>' },
+        volume: { type: 'string' },
       },
     },
     returns: {
       properties: {
         format: {
-          description: "Format identifier ('raw', 'qcow2', 'subvol', 'iso', 'tgz' ...)",
           type: 'string',
         },
-        notes: { description: 'Optional notes.', optional: 1, type: 'string' },
-        path: { description: 'The Path', type: 'string' },
-        protected: { description: 'Protection status (backups only).', optional: 1, type: 'boolean' },
-        size: { description: 'Volume size in bytes.', renderer: 'bytes', type: 'integer' },
-        used: { description: 'Used space.', renderer: 'bytes', type: 'integer' },
+        notes: { optional: 1, type: 'string' },
+        path: { type: 'string' },
+        protected: { optional: 1, type: 'boolean' },
+        size: { renderer: 'bytes', type: 'integer' },
+        used: { renderer: 'bytes', type: 'integer' },
       },
       type: 'object',
     },

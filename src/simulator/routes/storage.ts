@@ -8,8 +8,6 @@ import { nodeProp } from './props.js';
 /** /storage (cluster configuration) and /nodes/{node}/storage (status per node). */
 
 const storagePermissions = {
-  description:
-    "Only list entries where you have 'Datastore.Audit' or 'Datastore.AllocateSpace' permissions on '/storage/<storage>'",
   user: 'all',
 } as const;
 const auditPrivs = ['Datastore.Audit', 'Datastore.AllocateSpace'];
@@ -25,7 +23,7 @@ export const nodeStorageRoutes: RouteDef[] = [
     method: 'GET',
     path: '/nodes/{node}/storage',
     name: 'index',
-    description: 'Get status for all datastores.',
+    description: 'Storages the node can use, with their usage.',
     proxyto: 'node',
     protected: 1,
     permissions: storagePermissions,
@@ -33,42 +31,30 @@ export const nodeStorageRoutes: RouteDef[] = [
       additionalProperties: 0,
       properties: {
         content: {
-          description: 'Only list stores which support this content type.',
           format: 'pve-storage-content-list',
           optional: 1,
           type: 'string',
-          typetext: '<string>',
         },
         enabled: {
           default: 0,
-          description: 'Only list stores which are enabled (not disabled in config).',
           optional: 1,
           type: 'boolean',
-          typetext: '<boolean>',
         },
         format: {
           default: 0,
-          description: 'Include information about formats',
           optional: 1,
           type: 'boolean',
-          typetext: '<boolean>',
         },
         node: nodeProp,
         storage: {
-          description: 'Only list status for  specified storage',
           format: 'pve-storage-id',
-          format_description: 'storage ID',
           optional: 1,
           type: 'string',
-          typetext: '<storage ID>',
         },
         target: {
-          description:
-            "If target is different to 'node', we only lists shared storages which content is accessible on this 'node' and the specified 'target' node.",
           format: 'pve-node',
           optional: 1,
           type: 'string',
-          typetext: '<string>',
         },
       },
     },
@@ -138,13 +124,12 @@ export const storageRoutes: RouteDef[] = [
     method: 'GET',
     path: '/storage',
     name: 'index',
-    description: 'Storage index.',
+    description: 'Storage definitions of the datacenter.',
     permissions: storagePermissions,
     parameters: {
       additionalProperties: 0,
       properties: {
         type: {
-          description: 'Only list storage of specific type',
           enum: [
             'btrfs',
             'cephfs',

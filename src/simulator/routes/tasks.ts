@@ -20,7 +20,7 @@ function findTask(ctx: HandlerContext, priv: string): Task {
   return task;
 }
 
-const plainUpid = { type: 'string', typetext: '<string>' } as const;
+const plainUpid = { type: 'string' } as const;
 
 export const taskRoutes: RouteDef[] = [
   {
@@ -37,12 +37,10 @@ export const taskRoutes: RouteDef[] = [
     method: 'DELETE',
     path: '/nodes/{node}/tasks/{upid}',
     name: 'stop_task',
-    description: 'Stop a task.',
+    description: 'Aborts a running task.',
     proxyto: 'node',
     protected: 1,
     permissions: {
-      description:
-        "The user needs 'Sys.Modify' permissions on '/nodes/<node>' if they aren't the owner of the task.",
       user: 'all',
     },
     parameters: { additionalProperties: 0, properties: { node: nodeProp, upid: plainUpid } },
@@ -56,12 +54,10 @@ export const taskRoutes: RouteDef[] = [
     method: 'GET',
     path: '/nodes/{node}/tasks/{upid}/status',
     name: 'read_task_status',
-    description: 'Read task status.',
+    description: 'Whether a task still runs, and how it ended.',
     proxyto: 'node',
     protected: 1,
     permissions: {
-      description:
-        "The user needs 'Sys.Audit' permissions on '/nodes/<node>' if they are not the owner of the task.",
       user: 'all',
     },
     parameters: { additionalProperties: 0, properties: { node: nodeProp, upid: upidProp } },
@@ -94,12 +90,10 @@ export const taskRoutes: RouteDef[] = [
     method: 'GET',
     path: '/nodes/{node}/tasks/{upid}/log',
     name: 'read_task_log',
-    description: 'Read task log.',
+    description: 'Log lines of a task.',
     proxyto: 'node',
     protected: 1,
     permissions: {
-      description:
-        "The user needs 'Sys.Audit' permissions on '/nodes/<node>' if they aren't the owner of the task.",
       user: 'all',
     },
     parameters: {
@@ -107,20 +101,16 @@ export const taskRoutes: RouteDef[] = [
       properties: {
         limit: {
           default: 50,
-          description: 'The number of lines to read from the tasklog.',
           minimum: 0,
           optional: 1,
           type: 'integer',
-          typetext: '<integer> (0 - N)',
         },
         node: nodeProp,
         start: {
           default: 0,
-          description: 'Start at this line when reading the tasklog',
           minimum: 0,
           optional: 1,
           type: 'integer',
-          typetext: '<integer> (0 - N)',
         },
         upid: upidProp,
       },
@@ -128,8 +118,8 @@ export const taskRoutes: RouteDef[] = [
     returns: {
       items: {
         properties: {
-          n: { description: 'Line number', type: 'integer' },
-          t: { description: 'Line text', type: 'string' },
+          n: { type: 'integer' },
+          t: { type: 'string' },
         },
         type: 'object',
       },

@@ -29,28 +29,22 @@ export const userRoutes: RouteDef[] = [
     method: 'GET',
     path: '/access/users',
     name: 'index',
-    description: 'User index.',
+    description: 'Users of the datacenter.',
     protected: 1,
     permissions: {
-      description:
-        "The returned list is restricted to users where you have 'User.Modify' or 'Sys.Audit' permissions on '/access/groups' or on a group the user belongs too. But it always includes the current (authenticated) user.",
       user: 'all',
     },
     parameters: {
       additionalProperties: 0,
       properties: {
         enabled: {
-          description: 'Optional filter for enable property.',
           optional: 1,
           type: 'boolean',
-          typetext: '<boolean>',
         },
         full: {
           default: 0,
-          description: 'Include group and token information.',
           optional: 1,
           type: 'boolean',
-          typetext: '<boolean>',
         },
       },
     },
@@ -58,9 +52,8 @@ export const userRoutes: RouteDef[] = [
       items: {
         properties: {
           email: { format: 'email-opt', maxLength: 254, optional: 1, type: 'string' },
-          enable: { default: 1, description: 'Enable the account.', optional: 1, type: 'boolean' },
+          enable: { default: 1, optional: 1, type: 'boolean' },
           expire: {
-            description: 'Account expiration date (seconds since epoch); 0: never.',
             minimum: 0,
             optional: 1,
             type: 'integer',
@@ -68,7 +61,6 @@ export const userRoutes: RouteDef[] = [
           firstname: { maxLength: 1024, optional: 1, type: 'string' },
           groups: { format: 'pve-groupid-list', optional: 1, type: 'string' },
           'realm-type': {
-            description: 'The type of the users realm',
             format: 'pve-realm',
             optional: 1,
             type: 'string',
@@ -78,7 +70,7 @@ export const userRoutes: RouteDef[] = [
               properties: {
                 comment: { optional: 1, type: 'string' },
                 expire: { minimum: 0, optional: 1, type: 'integer' },
-                tokenid: { description: 'User-specific token identifier.', type: 'string' },
+                tokenid: { type: 'string' },
               },
               type: 'object',
             },
@@ -86,7 +78,6 @@ export const userRoutes: RouteDef[] = [
             type: 'array',
           },
           userid: {
-            description: 'Full User ID, in the `name@realm` format.',
             format: 'pve-userid',
             maxLength: 64,
             type: 'string',
