@@ -50,6 +50,10 @@ describe('what stdio start-up loads', () => {
     ['js-yaml', /node_modules\/js-yaml\//],
     ['the simulator (demo only)', /src\/simulator\//],
     ['the Streamable HTTP / SSE transport (sse only)', /src\/transports\/http\//],
+    [
+      'prom-client and the /metrics listener (sse with a metrics port only)',
+      /node_modules\/prom-client\/|src\/metrics\/(listener|prometheus-sink)\.ts/,
+    ],
     // tools/list answers from the build's record (src/tools/lazy-catalog.ts); a tool's code loads on its first call.
     ...allTools.map((t): [string, RegExp] => [
       `the ${t.name} tool's code (its first call)`,
