@@ -178,7 +178,8 @@ export async function startOAuthProvider(opts: TestOAuthProviderOptions = {}): P
       token_endpoint_auth_method: 'none',
     },
     responseTypes: ['code'],
-    scopes: ['openid', 'offline_access', 'email', 'profile'],
+    // Registration checks a client's `scope` against these (Keycloak: the realm's client scopes).
+    scopes: ['openid', 'offline_access', 'email', 'profile', ...RESOURCE_SCOPES],
     claims: {
       openid: ['sub'],
       email: ['email', 'email_verified'],
