@@ -26,6 +26,7 @@ import { sourceMentions } from './helpers/source.js';
 const root = path.join(repoRoot, 'deploy', 'kubernetes');
 const baseDir = path.join(root, 'base');
 const overlayDir = path.join(root, 'overlays', 'example');
+const serviceMonitorDir = path.join(root, 'components', 'servicemonitor');
 const image = readDockerfile();
 
 const yamlFiles = readdirSync(root, { recursive: true, withFileTypes: true })
@@ -92,9 +93,77 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'networking.k8s.io/v1 Ingress': Ingress,
 };
 function validateObject(o: K8sObject): void {
+  if (o.apiVersion === 'monitoring.coreos.com/v1' && o.kind === 'ServiceMonitor') {
+    const problems = serviceMonitorShape(o);
+    if (problems.length) throw new Error(problems.join('; '));
+    return;
+  }
   const Model = MODELS[`${o.apiVersion} ${o.kind}`];
   if (!Model) throw new Error(`no kubernetes-models class listed for ${o.apiVersion} ${o.kind}`);
   new Model(o as never).validate();
+}
+
+interface ServiceMonitorSpec {
+  selector?: { matchLabels?: Record<string, unknown>; [k: string]: unknown };
+  endpoints?: Array<Record<string, unknown>>;
+  [k: string]: unknown;
+}
+
+/**
+ * ServiceMonitor is the Prometheus Operator's CRD, which kubernetes-models does not carry: its shape is
+ * checked here against the fields of monitoring.coreos.com/v1 that our example uses, strictly (an
+ * unknown key is a typo the operator would reject or ignore). Whether it finds our Service is checked
+ * on the rendered overlay (serviceMonitorTargets).
+ */
+function serviceMonitorShape(o: K8sObject): string[] {
+  const out: string[] = [];
+  const spec = o.spec as ServiceMonitorSpec | undefined;
+  const known = (obj: object, keys: string[], where: string) => {
+    for (const k of Object.keys(obj)) if (!keys.includes(k)) out.push(`${where}: unknown field ${k}`);
+  };
+  if (!o.metadata?.name) out.push('metadata.name missing');
+  if (!spec) return [...out, 'spec missing'];
+  known(
+    spec,
+    ['selector', 'endpoints', 'namespaceSelector', 'jobLabel', 'targetLabels', 'podTargetLabels'],
+    'spec',
+  );
+  const labels = spec.selector?.matchLabels;
+  if (!labels || !Object.keys(labels).length) out.push('spec.selector.matchLabels missing or empty');
+  else if (Object.values(labels).some((v) => typeof v !== 'string'))
+    out.push('spec.selector.matchLabels: non-string value');
+  if (!Array.isArray(spec.endpoints) || !spec.endpoints.length)
+    return [...out, 'spec.endpoints missing or empty'];
+  for (const [i, e] of spec.endpoints.entries()) {
+    const where = `spec.endpoints[${i}]`;
+    known(e, ['port', 'targetPort', 'path', 'interval', 'scrapeTimeout', 'scheme', 'honorLabels'], where);
+    if (typeof e.port !== 'string' || !e.port) out.push(`${where}.port: expected the Service port's name`);
+    if (e.path !== undefined && (typeof e.path !== 'string' || !e.path.startsWith('/')))
+      out.push(`${where}.path: expected an absolute path`);
+    for (const d of ['interval', 'scrapeTimeout'])
+      if (e[d] !== undefined && !/^(\d+(ms|s|m|h))+$/.test(String(e[d])))
+        out.push(`${where}.${d}: not a duration`);
+    if (e.scheme !== undefined && !['http', 'https'].includes(String(e.scheme)))
+      out.push(`${where}.scheme: not http(s)`);
+  }
+  return out;
+}
+
+/**
+ * What a ServiceMonitor scrapes in a rendered deployment: the Services of its namespace whose labels
+ * include its selector, and of those the ports named by its endpoints (the operator's own matching).
+ */
+function serviceMonitorTargets(objects: K8sObject[], sm: K8sObject): string[] {
+  const spec = sm.spec as ServiceMonitorSpec;
+  const selector = spec.selector?.matchLabels ?? {};
+  return byKind(objects, 'Service')
+    .filter((s) => s.metadata.namespace === sm.metadata.namespace)
+    .filter((s) => Object.entries(selector).every(([k, v]) => s.metadata.labels?.[k] === v))
+    .flatMap((s) =>
+      (spec.endpoints ?? [])
+        .filter((e) => (s.spec as ServiceSpec).ports.some((p) => p.name === e.port))
+        .map((e) => `${s.metadata.name}:${String(e.port)}${String(e.path ?? '/metrics')}`),
+    );
 }
 
 const MB = 1024 * 1024;
@@ -161,6 +230,12 @@ function problems(objects: K8sObject[]): string[] {
       check(port === Number(image.expose[0]?.split('/')[0]), `${c.name}: MCP_PORT is not the image's port`);
       check(c.ports?.[0]?.containerPort === port, `${c.name}: containerPort is not MCP_PORT`);
       check(env.get('MCP_HOST')?.value === '0.0.0.0', `${c.name}: MCP_HOST does not listen on the pod IP`);
+      const metricsPort = Number(env.get('MCP_METRICS_PORT')?.value);
+      check(
+        c.ports?.some((p) => p.name === 'metrics' && p.containerPort === metricsPort) === true &&
+          metricsPort !== port,
+        `${c.name}: no container port "metrics" at MCP_METRICS_PORT (apart from the MCP port)`,
+      );
       for (const probe of [c.readinessProbe, c.livenessProbe]) {
         const target = probe?.httpGet;
         check(
@@ -250,7 +325,12 @@ async function loadRenderedConfig(objects: K8sObject[]) {
   return { loaded, keys };
 }
 
-const renders = { base: render(baseDir), overlay: render(overlayDir) };
+const renders = {
+  base: render(baseDir),
+  overlay: render(overlayDir),
+  /** The overlay with the optional ServiceMonitor component enabled. */
+  monitored: render(overlayDir, [path.relative(overlayDir, serviceMonitorDir)]),
+};
 
 describe('deploy/kubernetes (kustomize base + example overlay)', () => {
   it('every YAML document is a valid Kubernetes object (kubernetes-models), raw and rendered', () => {
@@ -270,6 +350,7 @@ describe('deploy/kubernetes (kustomize base + example overlay)', () => {
       'Deployment/proxmox-mcp',
       'Service/proxmox-mcp',
       'Service/proxmox-mcp-legacy-sse',
+      'Service/proxmox-mcp-metrics',
     ]);
     expect(renders.overlay.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       'ConfigMap/proxmox-mcp-config',
@@ -278,7 +359,10 @@ describe('deploy/kubernetes (kustomize base + example overlay)', () => {
       'Ingress/proxmox-mcp-legacy-sse',
       'Service/proxmox-mcp',
       'Service/proxmox-mcp-legacy-sse',
+      'Service/proxmox-mcp-metrics',
     ]);
+    for (const o of renders.monitored)
+      expect(() => validateObject(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
   });
 
   it('the schema check catches a broken object (wrong type, missing required field)', () => {
@@ -318,6 +402,9 @@ describe('deploy/kubernetes (kustomize base + example overlay)', () => {
     expect(
       broken((pod) => (c(pod).securityContext!.capabilities = { drop: ['ALL'], add: ['NET_ADMIN'] })),
     ).toEqual(['proxmox-mcp: capabilities are not drop [ALL]']);
+    expect(broken((pod) => (c(pod).ports = c(pod).ports!.slice(0, 1)))).toEqual([
+      'proxmox-mcp: no container port "metrics" at MCP_METRICS_PORT (apart from the MCP port)',
+    ]);
     expect(broken((pod) => (c(pod).resources!.requests!.memory = '64Mi'))).toEqual([
       'proxmox-mcp: memory request below the measured sse peak, or no higher limit',
     ]);
@@ -440,5 +527,58 @@ describe('deploy/kubernetes (kustomize base + example overlay)', () => {
       '/sse': 'proxmox-mcp-legacy-sse',
       '/messages': 'proxmox-mcp-legacy-sse',
     });
+  });
+
+  it("/metrics: its own container port and Service (not the clients' Services, never the Ingress)", () => {
+    const c = (one(renders.overlay, 'Deployment', 'proxmox-mcp').spec as DeploymentSpec).template.spec
+      .containers[0]!;
+    const port = Number(c.env!.find((e) => e.name === 'MCP_METRICS_PORT')?.value);
+    expect(c.ports?.find((p) => p.name === 'metrics')?.containerPort).toBe(port);
+    // Listens where the MCP listener does (MCP_METRICS_HOST unset: MCP_HOST, the pod IP).
+    expect(c.env!.find((e) => e.name === 'MCP_METRICS_HOST')).toBeUndefined();
+    const svc = one(renders.overlay, 'Service', 'proxmox-mcp-metrics');
+    expect((svc.spec as ServiceSpec).ports).toEqual([{ name: 'metrics', port, targetPort: 'metrics' }]);
+    for (const name of ['proxmox-mcp', 'proxmox-mcp-legacy-sse'])
+      expect(
+        (one(renders.overlay, 'Service', name).spec as ServiceSpec).ports.map((p) => p.name),
+      ).not.toContain('metrics');
+    for (const ing of byKind(renders.overlay, 'Ingress'))
+      for (const rule of (ing.spec as IngressSpec).rules)
+        for (const p of rule.http.paths) expect(p.backend.service.name).not.toBe('proxmox-mcp-metrics');
+  });
+
+  it('ServiceMonitor (optional component, shape-checked: a CRD kubernetes-models lacks): it scrapes the metrics port of exactly the metrics Service', () => {
+    const overlayText = readFileSync(path.join(overlayDir, 'kustomization.yaml'), 'utf8');
+    // The overlay names the component, commented out (it needs the operator's CRDs), at the right path.
+    const named = /^#\s*-\s*(\S*components\/servicemonitor)\s*$/m.exec(overlayText)?.[1];
+    expect(named && path.join(overlayDir, named)).toBe(serviceMonitorDir);
+    expect(byKind(renders.overlay, 'ServiceMonitor')).toEqual([]);
+    const [sm, ...more] = byKind(renders.monitored, 'ServiceMonitor');
+    expect(more).toEqual([]);
+    expect(sm!.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(serviceMonitorShape(sm!)).toEqual([]);
+    expect(sm!.metadata.namespace).toBe('proxmox-mcp');
+    expect(serviceMonitorTargets(renders.monitored, sm!)).toEqual(['proxmox-mcp-metrics:metrics/metrics']);
+
+    // And the checks catch a ServiceMonitor that would scrape nothing or is malformed.
+    const edited = (edit: (spec: ServiceMonitorSpec) => void) => {
+      const copy = structuredClone(sm!);
+      edit(copy.spec as ServiceMonitorSpec);
+      return copy;
+    };
+    const wrongPort = edited((s) => (s.endpoints![0]!.port = 'http-metrics'));
+    expect(serviceMonitorTargets(renders.monitored, wrongPort)).toEqual([]);
+    const wrongLabels = edited((s) => (s.selector!.matchLabels = { app: 'proxmox-mcp' }));
+    expect(serviceMonitorTargets(renders.monitored, wrongLabels)).toEqual([]);
+    expect(serviceMonitorShape(edited((s) => (s.endpoints![0]!.interval = '30 seconds')))).toEqual([
+      'spec.endpoints[0].interval: not a duration',
+    ]);
+    expect(serviceMonitorShape(edited((s) => (s.endpoints![0]!.portName = 'metrics')))).toEqual([
+      'spec.endpoints[0]: unknown field portName',
+    ]);
+    expect(serviceMonitorShape(edited((s) => delete s.selector))).toEqual([
+      'spec.selector.matchLabels missing or empty',
+    ]);
+    expect(() => validateObject(edited((s) => (s.endpoints = [])))).toThrow(/endpoints/);
   });
 });

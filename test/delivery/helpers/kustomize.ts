@@ -20,6 +20,8 @@ interface Kustomization {
   kind?: string;
   namespace?: string;
   resources?: string[];
+  /** Directories holding a `kind: Component` kustomization, added after the resources. */
+  components?: string[];
   labels?: Array<{ pairs: Record<string, string>; includeSelectors?: boolean }>;
   replicas?: Array<{ name: string; count: number }>;
   images?: Array<{ name: string; newName?: string; newTag?: string }>;
@@ -37,6 +39,7 @@ const KNOWN_KEYS = new Set([
   'kind',
   'namespace',
   'resources',
+  'components',
   'labels',
   'replicas',
   'images',
@@ -59,12 +62,18 @@ export function readKustomization(dir: string): Kustomization {
   return k;
 }
 
-export function render(dir: string): K8sObject[] {
+/** `extraComponents`: as if the kustomization listed them too (an optional component, commented out there). */
+export function render(dir: string, extraComponents: string[] = []): K8sObject[] {
   const k = readKustomization(dir);
   let objects: K8sObject[] = [];
   for (const r of k.resources ?? []) {
     const p = path.join(dir, r);
     objects.push(...(statSync(p).isDirectory() ? render(p) : (readYamlDocuments(p) as K8sObject[])));
+  }
+  // Components with resources only (what ours have); the including kustomization's transformers apply to them.
+  for (const c of [...(k.components ?? []), ...extraComponents]) {
+    if (readKustomization(path.join(dir, c)).kind !== 'Component') throw new Error(`${c}: not a Component`);
+    objects.push(...render(path.join(dir, c)));
   }
   for (const gen of k.configMapGenerator ?? []) {
     if (gen.behavior !== 'replace' || !gen.options?.disableNameSuffixHash)
