@@ -43,7 +43,41 @@ export class SecretRedactor {
     this.forms = [...new Set([...this.forms, ...formsOf(secret)])].sort((a, b) => b.length - a.length);
   }
 
-  redact = (text: string): string => replaceForms(text, this.forms);
+  redact = (text: string): string => withoutHeld(replaceForms(text, this.forms));
+}
+
+/**
+ * Secrets that live for one request only (a person's own PVE token, token_from "user"): masked by
+ * every redactor while a call that carries one runs, then forgotten, so the process does not keep a
+ * list of everyone's secrets. Counted, since two calls may carry the same token.
+ */
+const held = new Map<string, number>();
+let heldForms: string[] = [];
+
+function withoutHeld(text: string): string {
+  return heldForms.length ? replaceForms(text, heldForms) : text;
+}
+
+function recomputeHeld(): void {
+  heldForms = [...new Set([...held.keys()].flatMap(formsOf))].sort((a, b) => b.length - a.length);
+}
+
+/** Masks `secrets` everywhere until the returned function is called (once is enough; more is harmless). */
+export function holdSecrets(secrets: readonly string[]): () => void {
+  const mine = secrets.filter((s) => s.length >= 6);
+  for (const s of mine) held.set(s, (held.get(s) ?? 0) + 1);
+  recomputeHeld();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    for (const s of mine) {
+      const n = (held.get(s) ?? 1) - 1;
+      if (n <= 0) held.delete(s);
+      else held.set(s, n);
+    }
+    recomputeHeld();
+  };
 }
 
 function replaceForms(text: string, forms: readonly string[]): string {
@@ -94,5 +128,5 @@ function allForms(): string[] {
 
 /** `text` with every secret known to this process (in any of its forms) replaced by "***". */
 export function redactKnown(text: string): string {
-  return everyKnown.size ? replaceForms(text, allForms()) : text;
+  return withoutHeld(everyKnown.size ? replaceForms(text, allForms()) : text);
 }

@@ -120,6 +120,7 @@ export function createServer(deps: ServerDeps): Server {
       confirmTimeoutMs: deps.confirmTimeoutMs,
       requestId: extra.requestId,
       stateless: deps.stateless,
+      authInfo: extra.authInfo,
     });
   });
   return server;

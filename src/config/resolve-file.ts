@@ -4,8 +4,10 @@ import type { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { interpolateEnv } from './interpolate.js';
 import { configFileSchema, type ClusterEntry } from './schema.js';
+import { resolveAccess } from './access.js';
 import {
   DEFAULT_TIMEOUT_MS,
+  type AccessSetting,
   type ClusterConfig,
   type ConfirmationMode,
   type ConfirmationSetting,
@@ -36,11 +38,13 @@ export function resolveConfigFile(
   const globalPolicy = file.policy
     ? checkPolicy(interpolateEnv(file.policy, env, source, ['policy']) as PolicyEntry, source, 'policy')
     : undefined;
+  const globalAccess = file.access ? resolveAccess(file.access, `top-level access in ${source}`) : undefined;
   const clusters = names.map((name) =>
     resolveCluster(name, file.clusters[name]!, source, env, path.dirname(source), {
       readOnly: file.read_only ?? false,
       policy: globalPolicy,
       confirmation: file.confirmation,
+      access: globalAccess,
     }),
   );
   const auditLog =
@@ -85,7 +89,12 @@ function resolveCluster(
   source: string,
   env: Record<string, string | undefined>,
   baseDir: string,
-  defaults: { readOnly: boolean; policy: PolicyEntry | undefined; confirmation?: ConfirmationMode },
+  defaults: {
+    readOnly: boolean;
+    policy: PolicyEntry | undefined;
+    confirmation?: ConfirmationMode;
+    access?: AccessSetting;
+  },
 ): ClusterConfig {
   const fileReadOnly = defaults.readOnly;
   const at = (key: string) => `clusters.${name}.${key}`;
@@ -96,6 +105,82 @@ function resolveCluster(
   } catch (err) {
     throw new ConfigError(`${(err as Error).message}`, source, at('url'));
   }
+  const token =
+    e.token_from === 'user' ? personalTokenCluster(e, source, at) : configuredToken(e, source, baseDir, at);
+  const tls = resolveTls(e, source, baseDir, at);
+  return {
+    name,
+    origin: url.origin,
+    host: url.host,
+    port: url.port,
+    ...token,
+    tls,
+    readOnly: e.read_only ?? fileReadOnly,
+    readOnlySource:
+      e.read_only === true
+        ? `read_only: true for cluster "${name}" in ${source}`
+        : e.read_only === undefined && fileReadOnly
+          ? `top-level read_only: true in ${source}`
+          : undefined,
+    timeoutMs: e.timeout_ms ?? DEFAULT_TIMEOUT_MS,
+    policy: resolvePolicy(
+      defaults.policy,
+      e.policy ? checkPolicy(e.policy, source, at('policy')) : undefined,
+      name,
+      source,
+    ),
+    ...confirmationOf(e.confirmation, defaults.confirmation, name, source),
+    ...accessOf(e, defaults.access, name, source),
+  };
+}
+
+/** The cluster's own `access` replaces the top-level one as a whole (roles are read together). */
+function accessOf(
+  e: ClusterEntry,
+  top: AccessSetting | undefined,
+  name: string,
+  source: string,
+): { access?: AccessSetting } {
+  if (e.access) return { access: resolveAccess(e.access, `access of cluster "${name}" in ${source}`) };
+  return top ? { access: top } : {};
+}
+
+type TokenFields = Pick<ClusterConfig, 'user' | 'tokenId' | 'tokenSecret' | 'tokenFrom'>;
+
+/**
+ * `token_from: "user"`: each person's request carries their own token, so the entry names none; a
+ * token given anyway would be a second identity nobody could tell apart from the person's.
+ */
+function personalTokenCluster(e: ClusterEntry, source: string, at: (k: string) => string): TokenFields {
+  for (const key of ['user', 'token_id', 'token_secret', 'token_secret_file'] as const) {
+    if (e[key] !== undefined)
+      throw new ConfigError(
+        `must be left out: token_from is "user", so each person's request carries their own API token (user@realm!tokenid=secret in the X-Proxmox-Token header) and the server holds none. Remove ${key}, or remove token_from to use this entry's token for everyone`,
+        source,
+        at(key),
+      );
+  }
+  return { user: '', tokenId: '', tokenSecret: '', tokenFrom: 'user' };
+}
+
+function configuredToken(
+  e: ClusterEntry,
+  source: string,
+  baseDir: string,
+  at: (k: string) => string,
+): TokenFields {
+  if (e.user === undefined)
+    throw new ConfigError(
+      'is required: the PVE user of the API token, e.g. "mcp@pve" (or set token_from: "user" so each person sends their own token)',
+      source,
+      at('user'),
+    );
+  if (e.token_id === undefined)
+    throw new ConfigError(
+      'is required: the token name, e.g. "mcp" for mcp@pve!mcp (or set token_from: "user" so each person sends their own token)',
+      source,
+      at('token_id'),
+    );
   if (e.token_secret !== undefined && e.token_secret_file !== undefined) {
     throw new ConfigError(
       'give token_secret or token_secret_file, not both',
@@ -125,32 +210,7 @@ function resolveCluster(
       at(e.token_secret_file !== undefined ? 'token_secret_file' : 'token_secret'),
     );
   }
-  const tls = resolveTls(e, source, baseDir, at);
-  return {
-    name,
-    origin: url.origin,
-    host: url.host,
-    port: url.port,
-    user: e.user,
-    tokenId: e.token_id,
-    tokenSecret,
-    tls,
-    readOnly: e.read_only ?? fileReadOnly,
-    readOnlySource:
-      e.read_only === true
-        ? `read_only: true for cluster "${name}" in ${source}`
-        : e.read_only === undefined && fileReadOnly
-          ? `top-level read_only: true in ${source}`
-          : undefined,
-    timeoutMs: e.timeout_ms ?? DEFAULT_TIMEOUT_MS,
-    policy: resolvePolicy(
-      defaults.policy,
-      e.policy ? checkPolicy(e.policy, source, at('policy')) : undefined,
-      name,
-      source,
-    ),
-    ...confirmationOf(e.confirmation, defaults.confirmation, name, source),
-  };
+  return { user: e.user, tokenId: e.token_id, tokenSecret };
 }
 
 /** The cluster's own `confirmation` wins over the top-level one; neither: the default (no key). */

@@ -7,9 +7,12 @@ export interface ClusterConfig {
   origin: string;
   host: string;
   port: number;
+  /** The token's user and id, and its secret; all three empty when `tokenFrom` is "user". */
   user: string;
   tokenId: string;
   tokenSecret: string;
+  /** `user`: each request carries the person's own PVE API token (X-Proxmox-Token); no token of ours. */
+  tokenFrom?: 'user';
   tls: TlsSettings;
   readOnly: boolean;
   /** Which setting made this cluster read-only, quoted in refusals ("read_only in clusters.json", "--read-only"). */
@@ -19,6 +22,19 @@ export interface ClusterConfig {
   policy?: ClusterPolicy;
   /** What a `confirm` rule does when the person cannot be asked; undefined: the default (see below). */
   confirmation?: ConfirmationSetting;
+  /** Per-person roles (clusters.json `access`); applied only to requests of a signed-in person (OAuth). */
+  access?: AccessSetting;
+}
+
+export type Role = 'admin' | 'operator' | 'reader';
+export const ROLES: readonly Role[] = ['admin', 'operator', 'reader'];
+
+/** `access` after resolution: claim names, each role's claim values, and where it was set. */
+export interface AccessSetting {
+  claims: string[];
+  roles: Record<Role, string[]>;
+  /** e.g. `top-level access in /etc/pmcp/clusters.json`; quoted in refusals. */
+  source: string;
 }
 
 /**

@@ -1,5 +1,11 @@
 import { closestKey } from './errors.js';
-import { clusterEntrySchema, configFileSchema, execPolicySchema, policySchema } from './schema.js';
+import {
+  accessSchema,
+  clusterEntrySchema,
+  configFileSchema,
+  execPolicySchema,
+  policySchema,
+} from './schema.js';
 
 /** The keys allowed where an unknown key was found (by its key path), for "did you mean". */
 function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
@@ -8,6 +14,9 @@ function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
   if (at.length === 2 && at[0] === 'clusters') return Object.keys(clusterEntrySchema.shape);
   if (at[at.length - 1] === 'policy') return Object.keys(policySchema.shape);
   if (at[at.length - 1] === 'exec') return Object.keys(execPolicySchema.shape);
+  if (at[at.length - 1] === 'access') return Object.keys(accessSchema.shape);
+  if (at[at.length - 1] === 'roles' && at[at.length - 2] === 'access')
+    return Object.keys(accessSchema.shape.roles.shape);
   return [];
 }
 

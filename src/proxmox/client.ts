@@ -12,6 +12,7 @@ import { RequestAborted, RequestTimedOut } from './request-errors.js';
 import { flatParamsProblem } from './flat-params.js';
 import { parseEnvelope, type ApiResponse } from './envelope.js';
 import { nextRequestId } from './request-id.js';
+import { personalAuthorization } from './personal-token.js';
 import type { HttpMethod, RequestContext, RequestGuard } from './request-types.js';
 import { metrics } from '../metrics/events.js';
 
@@ -44,6 +45,14 @@ export interface OutgoingRequest {
   path: string;
   params: Params;
   toolName?: string;
+  /** The signed-in person who made it (OAuth), for the audit. */
+  person?: AuditPerson;
+}
+
+/** Who made a request, as the audit writes it: the token's `sub`, and a readable name when known. */
+export interface AuditPerson {
+  sub: string;
+  name?: string;
 }
 /**
  * Runs after the guards and before the request leaves (the audit's "sent" record). Unlike an
@@ -61,6 +70,8 @@ export interface RequestEvent {
   params: Params;
   /** The tool that made the request, when a tool did. */
   toolName?: string;
+  /** The signed-in person who made it (OAuth). */
+  person?: AuditPerson;
   /** True when the request was refused locally (read-only, policy, not confirmed) and never sent. */
   refused?: boolean;
   status?: number;
@@ -110,7 +121,11 @@ export class ProxmoxClient {
     private readonly opts: ClientOptions,
   ) {
     this.cluster = cluster;
-    this.authHeader = `PVEAPIToken=${cluster.user}!${cluster.tokenId}=${cluster.tokenSecret}`;
+    // token_from "user": no token of ours; each request brings the person's (authorizationFor).
+    this.authHeader =
+      cluster.tokenFrom === 'user'
+        ? ''
+        : `PVEAPIToken=${cluster.user}!${cluster.tokenId}=${cluster.tokenSecret}`;
     this.guards = [...(opts.guards ?? [])];
     this.observers = [...(opts.observers ?? [])];
     this.beforeSend = [...(opts.beforeSend ?? [])];
@@ -141,7 +156,14 @@ export class ProxmoxClient {
 
   /** The token id (never the secret), for messages. */
   get tokenLabel(): string {
+    if (this.cluster.tokenFrom === 'user') return 'each person\'s own token (token_from "user")';
     return `${this.cluster.user}!${this.cluster.tokenId}`;
+  }
+
+  /** The configured token, or on a `token_from: "user"` cluster the person's (refused when absent). */
+  private authorizationFor(context: RequestContext, facts: RequestFacts): string {
+    if (this.cluster.tokenFrom !== 'user') return this.authHeader;
+    return personalAuthorization(this.cluster, context.personalToken, facts);
   }
 
   async request<T = unknown>(
@@ -163,7 +185,11 @@ export class ProxmoxClient {
     const facts: RequestFacts = { cluster: this.cluster.name, method, path: rawPath };
     const context = opts.context ?? {};
     const toolName = context.toolName;
+    const person: AuditPerson | undefined = context.caller
+      ? { sub: context.caller.subject, ...(context.caller.name ? { name: context.caller.name } : {}) }
+      : undefined;
     let path = rawPath;
+    let authorization: string;
     try {
       // First: nothing below (guards, the audit record, the encoder) has to walk a deep structure.
       const notFlat = flatParamsProblem(params);
@@ -188,27 +214,29 @@ export class ProxmoxClient {
       const guarded = { cluster: this.cluster, method, path, route, params, context };
       await policyGuard(guarded);
       for (const guard of this.guards) await guard(guarded);
+      authorization = this.authorizationFor(context, facts);
     } catch (err) {
       // Refusals are outcomes too: the audit log records what was attempted and stopped.
       if (err instanceof ProxmoxRefusedError)
-        this.notify({ method, path, params, toolName, refused: true, error: err, durationMs: 0 });
-      else this.checkFailed(err, { method, path, params, toolName });
+        this.notify({ method, path, params, toolName, person, refused: true, error: err, durationMs: 0 });
+      else this.checkFailed(err, { method, path, params, toolName, person });
       throw err;
     }
 
     const id = nextRequestId();
-    this.recordBeforeSend({ id, cluster: this.cluster.name, method, path, params, toolName }, facts);
+    this.recordBeforeSend({ id, cluster: this.cluster.name, method, path, params, toolName, person }, facts);
 
     const started = Date.now();
     const attempts = { count: 0 };
     try {
-      const res = await this.send<T>(method, path, params, opts, facts, attempts);
+      const res = await this.send<T>(method, path, params, opts, facts, attempts, authorization);
       this.notify({
         id,
         method,
         path,
         params,
         toolName,
+        person,
         status: res.status,
         data: res.data,
         durationMs: Date.now() - started,
@@ -224,6 +252,7 @@ export class ProxmoxClient {
         path,
         params,
         toolName,
+        person,
         status: 'status' in error && typeof error.status === 'number' ? error.status : undefined,
         error,
         durationMs: Date.now() - started,
@@ -249,8 +278,8 @@ export class ProxmoxClient {
               `refused ${req.method} ${req.path}: its audit record could not be made (${err instanceof Error ? err.message : String(err)}); nothing was sent`,
               facts,
             );
-      const { method, path, params, toolName } = req;
-      this.notify({ method, path, params, toolName, refused: true, error: refusal, durationMs: 0 });
+      const { method, path, params, toolName, person } = req;
+      this.notify({ method, path, params, toolName, person, refused: true, error: refusal, durationMs: 0 });
       throw refusal;
     }
   }
@@ -261,7 +290,7 @@ export class ProxmoxClient {
    */
   private checkFailed(
     err: unknown,
-    req: Pick<RequestEvent, 'method' | 'path' | 'params' | 'toolName'>,
+    req: Pick<RequestEvent, 'method' | 'path' | 'params' | 'toolName' | 'person'>,
   ): void {
     const error = err instanceof Error ? err : new Error(String(err));
     this.opts.logger.error(
@@ -288,6 +317,7 @@ export class ProxmoxClient {
     opts: RequestOptions,
     facts: RequestFacts,
     attempts: { count: number },
+    authorization: string,
   ): Promise<ApiResponse<T>> {
     // One deadline for the whole call: retries and their backoff spend the same budget.
     const deadline = new Deadline(opts.timeoutMs ?? this.cluster.timeoutMs, opts.signal);
@@ -295,7 +325,7 @@ export class ProxmoxClient {
     const target = `/api2/json${path}${inQuery ? encodeQuery(params) : ''}`;
     const body = inQuery ? undefined : encodeBody(params, opts.encoding ?? 'form');
     const headers: Record<string, string> = {
-      Authorization: this.authHeader,
+      Authorization: authorization,
       Accept: 'application/json',
       'User-Agent': this.opts.userAgent ?? 'proxmox-mcp',
     };

@@ -1,3 +1,4 @@
+import type { Caller } from '../auth/caller.js';
 import type { ClusterConfig } from '../config/types.js';
 import type { ApiPath } from './api-path.js';
 import type { Params } from './encode.js';
@@ -32,6 +33,13 @@ export interface RequestContext {
    */
   confirmUnavailable?: ConfirmUnavailable;
   toolName?: string;
+  /** The person who signed in (OAuth): their role on the cluster limits the request (safety/roles.ts). */
+  caller?: Caller;
+  /**
+   * The person's own PVE API token (`user@realm!tokenid=secret`, X-Proxmox-Token), sent instead of a
+   * configured one to clusters with `token_from: "user"`. For this request only: never stored or logged.
+   */
+  personalToken?: string;
 }
 
 /**

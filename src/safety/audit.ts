@@ -1,7 +1,13 @@
 import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { clip } from '../clip.js';
 import type { Logger } from '../logger.js';
-import type { BeforeSend, OutgoingRequest, RequestEvent, RequestObserver } from '../proxmox/client.js';
+import type {
+  AuditPerson,
+  BeforeSend,
+  OutgoingRequest,
+  RequestEvent,
+  RequestObserver,
+} from '../proxmox/client.js';
 import { ProxmoxHttpError, ProxmoxRefusedError } from '../proxmox/errors.js';
 import { maskedValues, redactParams, scrubValues } from './redact-params.js';
 
@@ -19,6 +25,8 @@ export interface AuditRecord {
   phase: 'sent' | 'result';
   cluster: string;
   tool?: string;
+  /** The person who signed in (OAuth) and made the request: the token's `sub` and a readable name. */
+  person?: AuditPerson;
   method: string;
   path: string;
   params: Record<string, unknown>;
@@ -130,6 +138,7 @@ export function sentRecord(req: OutgoingRequest, now: Date): AuditRecord {
     phase: 'sent',
     cluster: req.cluster,
     ...(req.toolName ? { tool: req.toolName } : {}),
+    ...(req.person ? { person: req.person } : {}),
     method: req.method,
     path: req.path,
     params: redactParams(req.params, req.path),
@@ -145,6 +154,7 @@ export function resultRecord(event: RequestEvent, now: Date): AuditRecord {
     phase: 'result',
     cluster: event.cluster,
     ...(event.toolName ? { tool: event.toolName } : {}),
+    ...(event.person ? { person: event.person } : {}),
     method: event.method,
     path: event.path,
     params: redactParams(event.params, event.path),

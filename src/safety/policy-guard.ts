@@ -1,7 +1,9 @@
 import type { RequestGuard } from '../proxmox/request-types.js';
 import { ProxmoxRefusedError } from '../proxmox/errors.js';
+import { metrics } from '../metrics/events.js';
 import { DEFAULT_POLICY, evaluatePolicy } from './policy.js';
 import { sendWithoutAsking } from './confirm-unavailable.js';
+import { roleLimitOf, roleRefusal } from './role-refusal.js';
 
 /** Told to the model with every refusal, so it asks the person instead of trying another route. */
 const NOT_PVE =
@@ -20,9 +22,15 @@ export const policyGuard: RequestGuard = async ({ cluster, method, path, route, 
   const policy = cluster.policy ?? DEFAULT_POLICY;
   const facts = { cluster: cluster.name, method, path };
   const readOnly = cluster.readOnly ? { source: cluster.readOnlySource ?? 'read-only mode' } : undefined;
-  const verdict = evaluatePolicy(policy, { method, path: route, params }, readOnly);
+  // A signed-in person (OAuth) is limited by their role on this cluster; nobody signed in: no limit.
+  const grant = context.caller ? roleLimitOf(context.caller, cluster) : undefined;
+  const verdict = evaluatePolicy(policy, { method, path: route, params }, readOnly, grant?.limit);
   switch (verdict.verdict) {
+    case 'role':
+      metrics.refusal('role', cluster.name);
+      throw roleRefusal({ cluster, method, path, caller: context.caller!, role: grant! });
     case 'read-only':
+      metrics.refusal('read-only', cluster.name);
       throw new ProxmoxRefusedError(
         'READ_ONLY',
         `refused ${method} ${path}: cluster "${cluster.name}" is read-only (${verdict.source}); only GET requests are sent`,
@@ -30,6 +38,7 @@ export const policyGuard: RequestGuard = async ({ cluster, method, path, route, 
         verdict.source,
       );
     case 'deny':
+      metrics.refusal('policy', cluster.name);
       throw new ProxmoxRefusedError(
         'REFUSED',
         `Refused ${method} ${path} on cluster "${cluster.name}": denied by policy rule "${verdict.rule.text}" (${verdict.rule.source}). ${NOT_PVE}`,
@@ -37,6 +46,7 @@ export const policyGuard: RequestGuard = async ({ cluster, method, path, route, 
         verdict.rule.source,
       );
     case 'refused':
+      metrics.refusal(verdict.code === 'READ_ONLY' ? 'read-only' : 'policy', cluster.name);
       throw new ProxmoxRefusedError(
         verdict.code,
         verdict.code === 'READ_ONLY'
@@ -46,6 +56,7 @@ export const policyGuard: RequestGuard = async ({ cluster, method, path, route, 
         verdict.source,
       );
     case 'not-allowed':
+      metrics.refusal('policy', cluster.name);
       throw new ProxmoxRefusedError(
         'REFUSED',
         `Refused ${method} ${path} on cluster "${cluster.name}": no rule of the allow-list ${verdict.source} matches it (allowed: ${policy.allow?.map((r) => `"${r.text}"`).join(', ') || 'nothing'}). ${NOT_PVE}`,
@@ -53,7 +64,14 @@ export const policyGuard: RequestGuard = async ({ cluster, method, path, route, 
         verdict.source,
       );
     case 'confirm': {
-      if (!context.confirm) return sendWithoutAsking({ cluster, method, path, context }, verdict.rule);
+      if (!context.confirm) {
+        try {
+          return sendWithoutAsking({ cluster, method, path, context }, verdict.rule);
+        } catch (err) {
+          metrics.refusal('not-confirmed', cluster.name);
+          throw err;
+        }
+      }
       const answer = await context.confirm({
         cluster: cluster.name,
         method,
@@ -64,6 +82,7 @@ export const policyGuard: RequestGuard = async ({ cluster, method, path, route, 
         toolName: context.toolName,
       });
       if (answer.confirmed) return;
+      metrics.refusal('not-confirmed', cluster.name);
       throw new ProxmoxRefusedError(
         'NOT_CONFIRMED',
         `Not sent: ${method} ${path} on cluster "${cluster.name}" needs the user's confirmation (rule "${verdict.rule.text}", ${verdict.rule.source}) and ${answer.reason}. Nothing was sent to Proxmox. Do not retry on your own; ask the user whether they want it.`,

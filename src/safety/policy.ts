@@ -1,6 +1,7 @@
 import { resolveApiPath, type ApiPath } from '../proxmox/api-path.js';
 import type { Params } from '../proxmox/encode.js';
 import { compileRule, type PolicyRule } from './rules.js';
+import { roleAllows, type RoleLimit } from './roles.js';
 import {
   commandArgv,
   describeRisk,
@@ -126,6 +127,8 @@ export type PolicyVerdict =
   | { verdict: 'read-only'; source: string }
   | { verdict: 'deny'; rule: PolicyRule }
   | { verdict: 'not-allowed'; source: string }
+  /** The signed-in person's role (roles.ts) does not take this request. */
+  | { verdict: 'role'; role: RoleLimit['role'] }
   | { verdict: 'confirm'; rule: Pick<PolicyRule, 'text' | 'source'> }
   /** A guest command refused by policy.exec: `message` says why and what would let it through. */
   | { verdict: 'refused'; code: 'REFUSED' | 'READ_ONLY'; message: string; source: string }
@@ -141,14 +144,15 @@ export interface PolicyRequest {
 
 /**
  * The one policy evaluation every request passes (the client runs it itself, proxmox/client.ts):
- * read-only first (only GET leaves), then deny (it always wins), the allow-list, and whether a person
- * must confirm. Rules judge the segments PVE routes on and the parameters as sent (rules.ts), never
+ * read-only first (only GET leaves), then deny (it always wins), the signed-in person's role
+ * (roles.ts; only when there is one), the allow-list, and whether a person must confirm. Rules judge the segments PVE routes on and the parameters as sent (rules.ts), never
  * the path as written and never the API schema, so they hold with the schema unavailable.
  */
 export function evaluatePolicy(
   policy: ClusterPolicy,
   request: PolicyRequest,
   readOnly?: { source: string },
+  role?: RoleLimit,
 ): PolicyVerdict {
   const { method, params = {} } = request;
   const segments =
@@ -160,6 +164,7 @@ export function evaluatePolicy(
   const first = (rules: PolicyRule[]) => rules.find((r) => r.matches(method, segments, params));
   const deny = first(policy.deny);
   if (deny) return { verdict: 'deny', rule: deny };
+  if (role && !roleAllows(role, method, segments, params)) return { verdict: 'role', role: role.role };
   if (policy.allow && !first(policy.allow))
     return { verdict: 'not-allowed', source: policy.allowSource ?? 'policy.allow' };
   const confirm = first(policy.confirm);

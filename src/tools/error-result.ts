@@ -69,6 +69,8 @@ function describeHttp(
 ): string {
   const where = `${err.facts.method} ${err.facts.path} on cluster "${err.facts.cluster}"`;
   const token = cluster ? `${cluster.user}!${cluster.tokenId}` : 'the API token';
+  // token_from "user": the token was the person's own (X-Proxmox-Token), not one of the config.
+  if (cluster?.tokenFrom === 'user') return describePersonalTokenHttp(err, where, context);
   switch (err.code) {
     case 'AUTH_FAILED':
       return [
@@ -218,4 +220,13 @@ function describeNetwork(err: ProxmoxNetworkError): string {
     default:
       return `Cannot reach ${at} for cluster "${name}" (${err.syscallCode ?? 'network error'}).`;
   }
+}
+
+/** Advice for a cluster with `token_from: "user"`: the person fixes their own token or asks for an ACL. */
+function describePersonalTokenHttp(err: ProxmoxHttpError, where: string, context: ErrorContext): string {
+  if (err.code === 'AUTH_FAILED')
+    return `Authentication failed (401 ${err.reason || 'Unauthorized'}) for ${where}: Proxmox rejected the person's own API token (the X-Proxmox-Token header; this cluster has token_from "user"). The user, token id or secret is wrong, or the token was deleted, disabled or expired: the user should check the token their MCP client sends.`;
+  if (err.code === 'PERMISSION_DENIED')
+    return `Permission denied (403) for ${where}: ${err.detail}. This cluster uses each person's own API token (token_from "user"), so Proxmox's permissions of that person apply: a Proxmox administrator grants them (pveum acl modify), or the user does it in the PVE GUI.`;
+  return describeHttp(err, undefined, context);
 }

@@ -12,6 +12,11 @@ import { ProxmoxError, ProxmoxRefusedError } from '../proxmox/errors.js';
 import { toolCallDone } from '../metrics/labels.js';
 import { UnknownClusterError } from '../clusters/registry.js';
 import { confirmContext } from '../safety/confirm-context.js';
+import { callerOf, personalTokenOf } from '../auth/caller.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { personalTokenSecrets } from '../proxmox/personal-token.js';
+import { holdSecrets } from '../redact.js';
+import { personLogger } from './person-logger.js';
 
 export interface RunDeps {
   registry: ClusterRegistry;
@@ -27,6 +32,8 @@ export interface RunDeps {
   requestId?: RequestId;
   /** A per-request server of --stateless HTTP: it can never ask the person. */
   stateless?: boolean;
+  /** What the HTTP layer established about the request (src/auth/caller.ts); absent over stdio. */
+  authInfo?: AuthInfo;
 }
 
 /**
@@ -63,14 +70,21 @@ export async function runTool(
   // Each request in flight listens on the call's signal; a fan-out over many clusters (several
   // requests each) would pass Node's default of 10 and print a MaxListenersExceededWarning.
   if (clusters.length > 1) setMaxListeners(Math.max(10, clusters.length * 4), deps.signal);
+  // The person (OAuth) limits and signs every request of the call; their own PVE token (token_from
+  // "user") is masked in everything this call writes while it runs (redact.ts).
+  const caller = callerOf(deps.authInfo);
+  const personalToken = personalTokenOf(deps.authInfo);
+  const release = personalToken ? holdSecrets(personalTokenSecrets(personalToken)) : undefined;
   const ctx: ToolContext = {
     cluster: clusters[0]!,
     clusters,
     registry: deps.registry,
     signal: deps.signal,
-    logger: deps.logger,
+    logger: personLogger(deps.logger, caller),
     requestContext: {
       toolName: def.name,
+      ...(caller ? { caller } : {}),
+      ...(personalToken ? { personalToken } : {}),
       ...confirmContext(deps.server, {
         signal: deps.signal,
         timeoutMs: deps.confirmTimeoutMs,
@@ -107,11 +121,13 @@ export async function runTool(
   } catch (err) {
     toolCallDone(def.name, clusters, err instanceof ProxmoxRefusedError ? 'refused' : 'error', started);
     if (!(err instanceof ProxmoxError || err instanceof UnknownClusterError || err instanceof z.ZodError)) {
-      deps.logger.error(`tool ${def.name} failed unexpectedly`, {
+      ctx.logger.error(`tool ${def.name} failed unexpectedly`, {
         error: err instanceof Error ? (err.stack ?? err.message) : String(err),
       });
     }
     return errorResult(deps, describeError(err, clusters.length === 1 ? clusters[0]!.config : undefined));
+  } finally {
+    release?.();
   }
 }
 
