@@ -5,6 +5,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { HttpContext } from './context.js';
 import { TrackedTransport } from './inflight.js';
 import { INVALID_REQUEST, SERVER_ERROR, SESSION_NOT_FOUND, sendError } from './respond.js';
+import { prepareResume, registerStore, resumableOptions } from './resume.js';
 
 /**
  * Streamable HTTP at /mcp. Stateful: `initialize` creates a session (its own server and transport),
@@ -23,6 +24,7 @@ export async function handleStreamable(
     const session = ctx.sessions.get(sessionId);
     if (!session || session.kind !== 'streamable')
       return sendError(res, 404, SESSION_NOT_FOUND, 'Session not found: initialize a new session');
+    if (!prepareResume(session.transport, req, res, body)) return;
     ctx.sessions.hold(sessionId, res);
     return session.transport.handleRequest(req, res, body);
   }
@@ -40,10 +42,16 @@ export async function handleStreamable(
   // The id is fixed up front so the session is counted before the first await: the cap holds
   // even when many clients initialize at once.
   const id = randomUUID();
-  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id });
+  const resumable = resumableOptions();
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id, ...resumable });
+  registerStore(transport, resumable.eventStore);
   const server = ctx.createServer({ stateless: false });
   const tracked = new TrackedTransport(transport, ctx.inflight);
-  tracked.onclose = () => void ctx.sessions.close(id, 'closed');
+  // The transport closes with the session, whoever ends it; its stored events go with it.
+  tracked.onclose = () => {
+    resumable.eventStore.clear();
+    void ctx.sessions.close(id, 'closed');
+  };
   ctx.sessions.add({ id, kind: 'streamable', transport, server });
   ctx.sessions.hold(id, res);
   await server.connect(tracked);
