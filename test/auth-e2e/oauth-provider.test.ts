@@ -42,6 +42,11 @@ describe('test authorization server', () => {
     expect(decodeJwt(t.access_token).aud).toBe('http://127.0.0.1:9/other');
   });
 
+  it('gives a request that names no scope the default scope, as Keycloak does (not access_denied)', async () => {
+    const t = await as.issueToken({ user: 'bob', resource: RESOURCE, scope: '' });
+    expect(decodeJwt(t.access_token).scope).toBe('mcp:tools');
+  });
+
   it('without a resource indicator, the access token is opaque (not a JWT)', async () => {
     const t = await as.issueToken({ user: 'alice' });
     expect(t.access_token.split('.')).toHaveLength(1);

@@ -33,6 +33,8 @@ export const TEST_USERS: Record<string, TestUser> = {
 
 /** Scopes every resource server of this provider knows (a token carries those requested of them). */
 export const RESOURCE_SCOPES = ['mcp:tools', 'mcp:admin'];
+/** What an authorization request that names no scope is given (Keycloak: the default client scopes). */
+export const DEFAULT_SCOPE = 'openid mcp:tools';
 
 /** The pre-registered public client (like a client configured by hand in the Keycloak admin UI). */
 export const PREREGISTERED_CLIENT = {
@@ -280,6 +282,18 @@ export async function startOAuthProvider(opts: TestOAuthProviderOptions = {}): P
     await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   }
 
+  /**
+   * Keycloak gives a client its realm's default client scopes when the request names none; oidc-provider
+   * would grant nothing and answer access_denied. An MCP client whose server advertises no scopes asks
+   * for none, so an authorization request without `scope` gets the default one here.
+   */
+  function withDefaultScope(req: http.IncomingMessage) {
+    const url = new URL(req.url ?? '/', issuer);
+    if (url.pathname !== '/auth' || url.searchParams.get('scope')) return;
+    url.searchParams.set('scope', DEFAULT_SCOPE);
+    req.url = `${url.pathname}${url.search}`;
+  }
+
   server.on('request', (req, res) => {
     if (req.url?.startsWith('/interaction/')) {
       interaction(req, res).catch((err: unknown) => {
@@ -288,6 +302,7 @@ export async function startOAuthProvider(opts: TestOAuthProviderOptions = {}): P
       });
       return;
     }
+    withDefaultScope(req);
     provider.callback()(req, res);
   });
 
