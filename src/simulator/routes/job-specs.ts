@@ -1,11 +1,77 @@
-import type { RouteDef } from '../route-types.js';
+import { nodeProp, skiplockProp, vmidProp } from './props.js';
+import {
+  bool,
+  fields,
+  fmt,
+  guestParams,
+  int,
+  listOf,
+  num,
+  numbered,
+  oneOf,
+  opt,
+  params,
+  str,
+  type RouteSpec,
+} from './spec-builders.js';
 
 /**
- * PVE 9.2's own definitions (apidoc.json) of the routes the scenario jobs use, trimmed to the parameters
- * the simulator implements; the route files add the handlers. Generated from apidoc.json, then checked
- * by test/simulator/schema.test.ts like every other route.
+ * The routes the scenario jobs use, as PVE 9.2 defines them: only the parameters the simulator
+ * implements, with the facts it validates (test/simulator/schema.test.ts holds them to apidoc.json)
+ * and our own one-line descriptions; the route files add the handlers. Return schemas name the fields
+ * only; test/simulator/job-routes.test.ts checks the answers against PVE's full ones at test time.
  */
-export type RouteSpec = Omit<RouteDef, 'handler'>;
+
+const taskUpid = str();
+const logLevel = oneOf(['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug', 'nolog']);
+const policy = oneOf(['ACCEPT', 'REJECT', 'DROP']);
+const resizableDisks = [
+  ...numbered('ide', 4),
+  ...numbered('scsi', 31),
+  ...numbered('virtio', 16),
+  ...numbered('sata', 6),
+  'efidisk0',
+  'tpmstate0',
+];
+const fwDigest = opt(str({ maxLength: 64 }));
+const ifaceName = str({ pattern: '[-_.\\w\\d]+' });
+
+/** The container's `net[n]` property string (pve-container's netconf format). */
+const lxcNet = {
+  bridge: opt(ifaceName),
+  firewall: opt(bool()),
+  gw: opt(fmt('ipv4')),
+  gw6: opt(fmt('ipv6')),
+  'host-managed': opt(bool()),
+  hwaddr: opt(fmt('mac-addr')),
+  ip: opt(fmt('pve-ipv4-config')),
+  ip6: opt(fmt('pve-ipv6-config')),
+  link_down: opt(bool()),
+  mtu: opt(int(64, 65535)),
+  name: ifaceName,
+  rate: opt(num()),
+  tag: opt(int(1, 4094)),
+  trunks: opt(str({ pattern: '(?^:\\d+(?:;\\d+)*)' })),
+  type: opt(oneOf(['veth'])),
+};
+
+const mountOption = '(?^:(discard|lazytime|noatime|nodev|noexec|nosuid))';
+/** The container's `rootfs` property string. */
+const lxcRootfs = {
+  acl: opt(bool()),
+  idmap: opt(
+    str({
+      pattern: '(?^:^(?:passthrough|[ug]:[0-9]+:[0-9]+:[1-9][0-9]*(?:;[ug]:[0-9]+:[0-9]+:[1-9][0-9]*)*)$)',
+    }),
+  ),
+  mountoptions: opt(str({ pattern: `(?^:${mountOption}(;${mountOption})*)` })),
+  quota: opt(bool()),
+  replicate: opt(bool({ default: 1 })),
+  ro: opt(bool()),
+  shared: opt(bool({ default: 0 })),
+  size: opt(fmt('disk-size')),
+  volume: fmt('pve-lxc-mp-string', { default_key: 1 }),
+};
 
 export const JOB_ROUTE_SPECS = {
   'POST /nodes/{node}/qemu/{vmid}/clone': {
@@ -26,61 +92,17 @@ export const JOB_ROUTE_SPECS = {
         ],
       ],
     },
-    parameters: {
-      additionalProperties: 0,
-      properties: {
-        node: {
-          format: 'pve-node',
-          type: 'string',
-        },
-        vmid: {
-          format: 'pve-vmid',
-          maximum: 999999999,
-          minimum: 100,
-          type: 'integer',
-        },
-        newid: {
-          format: 'pve-vmid',
-          maximum: 999999999,
-          minimum: 100,
-          type: 'integer',
-        },
-        name: {
-          format: 'dns-name',
-          optional: 1,
-          type: 'string',
-        },
-        full: {
-          optional: 1,
-          type: 'boolean',
-        },
-        target: {
-          format: 'pve-node',
-          optional: 1,
-          type: 'string',
-        },
-        storage: {
-          format: 'pve-storage-id',
-          optional: 1,
-          type: 'string',
-        },
-        pool: {
-          format: 'pve-poolid',
-          optional: 1,
-          type: 'string',
-        },
-        description: {
-          optional: 1,
-          type: 'string',
-        },
-        format: {
-          enum: ['raw', 'qcow2', 'vmdk'],
-          optional: 1,
-          type: 'string',
-        },
-      },
-    },
-    returns: { type: 'string' },
+    parameters: guestParams({
+      newid: vmidProp,
+      name: opt(fmt('dns-name')),
+      full: opt(bool()),
+      target: opt(fmt('pve-node')),
+      storage: opt(fmt('pve-storage-id')),
+      pool: opt(fmt('pve-poolid')),
+      description: opt(str()),
+      format: opt(oneOf(['raw', 'qcow2', 'vmdk'])),
+    }),
+    returns: taskUpid,
   },
   'PUT /nodes/{node}/qemu/{vmid}/resize': {
     method: 'PUT',
@@ -90,99 +112,13 @@ export const JOB_ROUTE_SPECS = {
     proxyto: 'node',
     protected: 1,
     permissions: { check: ['perm', '/vms/{vmid}', ['VM.Config.Disk']] },
-    parameters: {
-      additionalProperties: 0,
-      properties: {
-        node: {
-          format: 'pve-node',
-          type: 'string',
-        },
-        vmid: {
-          format: 'pve-vmid',
-          maximum: 999999999,
-          minimum: 100,
-          type: 'integer',
-        },
-        disk: {
-          enum: [
-            'ide0',
-            'ide1',
-            'ide2',
-            'ide3',
-            'scsi0',
-            'scsi1',
-            'scsi2',
-            'scsi3',
-            'scsi4',
-            'scsi5',
-            'scsi6',
-            'scsi7',
-            'scsi8',
-            'scsi9',
-            'scsi10',
-            'scsi11',
-            'scsi12',
-            'scsi13',
-            'scsi14',
-            'scsi15',
-            'scsi16',
-            'scsi17',
-            'scsi18',
-            'scsi19',
-            'scsi20',
-            'scsi21',
-            'scsi22',
-            'scsi23',
-            'scsi24',
-            'scsi25',
-            'scsi26',
-            'scsi27',
-            'scsi28',
-            'scsi29',
-            'scsi30',
-            'virtio0',
-            'virtio1',
-            'virtio2',
-            'virtio3',
-            'virtio4',
-            'virtio5',
-            'virtio6',
-            'virtio7',
-            'virtio8',
-            'virtio9',
-            'virtio10',
-            'virtio11',
-            'virtio12',
-            'virtio13',
-            'virtio14',
-            'virtio15',
-            'sata0',
-            'sata1',
-            'sata2',
-            'sata3',
-            'sata4',
-            'sata5',
-            'efidisk0',
-            'tpmstate0',
-          ],
-          type: 'string',
-        },
-        size: {
-          pattern: '\\+?\\d+(\\.\\d+)?[KMGT]?',
-          type: 'string',
-        },
-        digest: {
-          maxLength: 40,
-          optional: 1,
-          type: 'string',
-        },
-        skiplock: {
-          optional: 1,
-          type: 'boolean',
-        },
-      },
-    },
-    returns: { type: 'string' },
+    parameters: guestParams({
+      disk: oneOf(resizableDisks),
+      size: str({ pattern: '\\+?\\d+(\\.\\d+)?[KMGT]?' }),
+      digest: opt(str({ maxLength: 40 })),
+      skiplock: skiplockProp,
+    }),
+    returns: taskUpid,
   },
   'POST /nodes/{node}/qemu/{vmid}/migrate': {
     method: 'POST',
@@ -192,31 +128,12 @@ export const JOB_ROUTE_SPECS = {
     proxyto: 'node',
     protected: 1,
     permissions: { check: ['perm', '/vms/{vmid}', ['VM.Migrate']] },
-    parameters: {
-      additionalProperties: 0,
-      properties: {
-        node: {
-          format: 'pve-node',
-          type: 'string',
-        },
-        vmid: {
-          format: 'pve-vmid',
-          maximum: 999999999,
-          minimum: 100,
-          type: 'integer',
-        },
-        target: { format: 'pve-node', type: 'string' },
-        online: {
-          optional: 1,
-          type: 'boolean',
-        },
-        'with-local-disks': {
-          optional: 1,
-          type: 'boolean',
-        },
-      },
-    },
-    returns: { type: 'string' },
+    parameters: guestParams({
+      target: fmt('pve-node'),
+      online: opt(bool()),
+      'with-local-disks': opt(bool()),
+    }),
+    returns: taskUpid,
   },
   'POST /nodes/{node}/vzdump': {
     method: 'POST',
@@ -225,53 +142,17 @@ export const JOB_ROUTE_SPECS = {
     description: 'Backs guests up to a storage (vzdump), in a task.',
     proxyto: 'node',
     protected: 1,
-    permissions: {
-      user: 'all',
-    },
-    parameters: {
-      additionalProperties: 0,
-      properties: {
-        node: {
-          format: 'pve-node',
-          optional: 1,
-          type: 'string',
-        },
-        vmid: {
-          format: 'pve-vmid-list',
-          optional: 1,
-          type: 'string',
-        },
-        storage: {
-          format: 'pve-storage-id',
-          optional: 1,
-          type: 'string',
-        },
-        mode: {
-          default: 'snapshot',
-          enum: ['snapshot', 'suspend', 'stop'],
-          optional: 1,
-          type: 'string',
-        },
-        compress: {
-          default: '0',
-          enum: ['0', '1', 'gzip', 'lzo', 'zstd'],
-          optional: 1,
-          type: 'string',
-        },
-        'notes-template': {
-          maxLength: 1024,
-          optional: 1,
-          requires: 'storage',
-          type: 'string',
-        },
-        remove: {
-          default: 1,
-          optional: 1,
-          type: 'boolean',
-        },
-      },
-    },
-    returns: { type: 'string' },
+    permissions: { user: 'all' },
+    parameters: params({
+      node: opt(nodeProp),
+      vmid: opt(fmt('pve-vmid-list')),
+      storage: opt(fmt('pve-storage-id')),
+      mode: opt(oneOf(['snapshot', 'suspend', 'stop'], { default: 'snapshot' })),
+      compress: opt(oneOf(['0', '1', 'gzip', 'lzo', 'zstd'], { default: '0' })),
+      'notes-template': opt(str({ maxLength: 1024, requires: 'storage' })),
+      remove: opt(bool({ default: 1 })),
+    }),
+    returns: taskUpid,
   },
   'GET /nodes/{node}/qemu/{vmid}/pending': {
     method: 'GET',
@@ -280,38 +161,14 @@ export const JOB_ROUTE_SPECS = {
     description: 'VM config: each key with its current and its pending value.',
     proxyto: 'node',
     permissions: { check: ['perm', '/vms/{vmid}', ['VM.Audit']] },
-    parameters: {
-      additionalProperties: 0,
-      properties: {
-        node: {
-          format: 'pve-node',
-          type: 'string',
-        },
-        vmid: {
-          format: 'pve-vmid',
-          maximum: 999999999,
-          minimum: 100,
-          type: 'integer',
-        },
-      },
-    },
-    returns: {
-      items: {
-        properties: {
-          delete: {
-            maximum: 2,
-            minimum: 0,
-            optional: 1,
-            type: 'integer',
-          },
-          key: { type: 'string' },
-          pending: { optional: 1, type: 'string' },
-          value: { optional: 1, type: 'string' },
-        },
-        type: 'object',
-      },
-      type: 'array',
-    },
+    parameters: guestParams(),
+    returns: listOf(
+      fields({ key: 'string', value: 'string', pending: 'string', delete: 'integer' }, [
+        'value',
+        'pending',
+        'delete',
+      ]),
+    ),
   },
   'GET /nodes/{node}/qemu/{vmid}/firewall/rules': {
     method: 'GET',
@@ -320,63 +177,43 @@ export const JOB_ROUTE_SPECS = {
     description: 'Firewall rules of the VM.',
     proxyto: null,
     permissions: { check: ['perm', '/vms/{vmid}', ['VM.Audit']] },
-    parameters: {
-      additionalProperties: 0,
-      properties: {
-        node: {
-          format: 'pve-node',
+    parameters: guestParams(),
+    returns: listOf(
+      fields(
+        {
+          pos: 'integer',
           type: 'string',
+          action: 'string',
+          enable: 'integer',
+          proto: 'string',
+          source: 'string',
+          dest: 'string',
+          sport: 'string',
+          dport: 'string',
+          macro: 'string',
+          iface: 'string',
+          log: 'string',
+          'icmp-type': 'string',
+          ipversion: 'integer',
+          comment: 'string',
         },
-        vmid: {
-          format: 'pve-vmid',
-          maximum: 999999999,
-          minimum: 100,
-          type: 'integer',
-        },
-      },
-    },
-    returns: {
-      items: {
-        properties: {
-          action: {
-            type: 'string',
-          },
-          comment: { optional: 1, type: 'string' },
-          dest: { optional: 1, type: 'string' },
-          dport: { optional: 1, type: 'string' },
-          enable: { optional: 1, type: 'integer' },
-          'icmp-type': {
-            optional: 1,
-            type: 'string',
-          },
-          iface: {
-            optional: 1,
-            type: 'string',
-          },
-          ipversion: {
-            optional: 1,
-            type: 'integer',
-          },
-          log: {
-            enum: ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug', 'nolog'],
-            optional: 1,
-            type: 'string',
-          },
-          macro: { optional: 1, type: 'string' },
-          pos: { type: 'integer' },
-          proto: {
-            optional: 1,
-            type: 'string',
-          },
-          source: { optional: 1, type: 'string' },
-          sport: { optional: 1, type: 'string' },
-          type: { type: 'string' },
-        },
-        type: 'object',
-      },
-      links: [{ href: '{pos}', rel: 'child' }],
-      type: 'array',
-    },
+        [
+          'enable',
+          'proto',
+          'source',
+          'dest',
+          'sport',
+          'dport',
+          'macro',
+          'iface',
+          'log',
+          'icmp-type',
+          'ipversion',
+          'comment',
+        ],
+      ),
+      'pos',
+    ),
   },
   'POST /nodes/{node}/qemu/{vmid}/firewall/rules': {
     method: 'POST',
@@ -386,93 +223,23 @@ export const JOB_ROUTE_SPECS = {
     proxyto: null,
     protected: 1,
     permissions: { check: ['perm', '/vms/{vmid}', ['VM.Config.Network']] },
-    parameters: {
-      additionalProperties: 0,
-      properties: {
-        node: {
-          format: 'pve-node',
-          type: 'string',
-        },
-        vmid: {
-          format: 'pve-vmid',
-          maximum: 999999999,
-          minimum: 100,
-          type: 'integer',
-        },
-        action: {
-          maxLength: 20,
-          minLength: 2,
-          optional: 0,
-          pattern: '[A-Za-z][A-Za-z0-9\\-\\_]+',
-          type: 'string',
-        },
-        type: {
-          enum: ['in', 'out', 'forward', 'group'],
-          optional: 0,
-          type: 'string',
-        },
-        enable: {
-          minimum: 0,
-          optional: 1,
-          type: 'integer',
-        },
-        dport: {
-          format: 'pve-fw-dport-spec',
-          optional: 1,
-          type: 'string',
-        },
-        sport: {
-          format: 'pve-fw-sport-spec',
-          optional: 1,
-          type: 'string',
-        },
-        proto: {
-          format: 'pve-fw-protocol-spec',
-          optional: 1,
-          type: 'string',
-        },
-        source: {
-          format: 'pve-fw-addr-spec',
-          maxLength: 512,
-          optional: 1,
-          type: 'string',
-        },
-        dest: {
-          format: 'pve-fw-addr-spec',
-          maxLength: 512,
-          optional: 1,
-          type: 'string',
-        },
-        comment: { optional: 1, type: 'string' },
-        macro: {
-          maxLength: 128,
-          optional: 1,
-          type: 'string',
-        },
-        pos: {
-          minimum: 0,
-          optional: 1,
-          type: 'integer',
-        },
-        iface: {
-          format: 'pve-iface',
-          maxLength: 20,
-          minLength: 2,
-          optional: 1,
-          type: 'string',
-        },
-        log: {
-          enum: ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug', 'nolog'],
-          optional: 1,
-          type: 'string',
-        },
-        digest: {
-          maxLength: 64,
-          optional: 1,
-          type: 'string',
-        },
-      },
-    },
+    parameters: guestParams({
+      // PVE declares these two `optional: 0` explicitly; schema.test compares it.
+      action: str({ maxLength: 20, minLength: 2, optional: 0, pattern: '[A-Za-z][A-Za-z0-9\\-\\_]+' }),
+      type: oneOf(['in', 'out', 'forward', 'group'], { optional: 0 }),
+      enable: opt(int(0)),
+      dport: opt(fmt('pve-fw-dport-spec')),
+      sport: opt(fmt('pve-fw-sport-spec')),
+      proto: opt(fmt('pve-fw-protocol-spec')),
+      source: opt(fmt('pve-fw-addr-spec', { maxLength: 512 })),
+      dest: opt(fmt('pve-fw-addr-spec', { maxLength: 512 })),
+      comment: opt(str()),
+      macro: opt(str({ maxLength: 128 })),
+      pos: opt(int(0)),
+      iface: opt(fmt('pve-iface', { maxLength: 20, minLength: 2 })),
+      log: opt(logLevel),
+      digest: fwDigest,
+    }),
     returns: { type: 'null' },
   },
   'GET /nodes/{node}/qemu/{vmid}/firewall/options': {
@@ -482,62 +249,35 @@ export const JOB_ROUTE_SPECS = {
     description: 'Firewall settings of the VM.',
     proxyto: 'node',
     permissions: { check: ['perm', '/vms/{vmid}', ['VM.Audit']] },
-    parameters: {
-      additionalProperties: 0,
-      properties: {
-        node: {
-          format: 'pve-node',
-          type: 'string',
-        },
-        vmid: {
-          format: 'pve-vmid',
-          maximum: 999999999,
-          minimum: 100,
-          type: 'integer',
-        },
-      },
-    },
+    parameters: guestParams(),
     returns: {
-      properties: {
-        dhcp: { default: 0, optional: 1, type: 'boolean' },
-        enable: { default: 0, optional: 1, type: 'boolean' },
-        ipfilter: {
-          optional: 1,
-          type: 'boolean',
-        },
-        log_level_in: {
-          enum: ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug', 'nolog'],
-          optional: 1,
-          type: 'string',
-        },
-        log_level_out: {
-          enum: ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug', 'nolog'],
-          optional: 1,
-          type: 'string',
-        },
-        macfilter: {
-          default: 1,
-          optional: 1,
-          type: 'boolean',
-        },
-        ndp: {
-          default: 1,
-          optional: 1,
-          type: 'boolean',
-        },
-        policy_in: {
-          enum: ['ACCEPT', 'REJECT', 'DROP'],
-          optional: 1,
-          type: 'string',
-        },
-        policy_out: {
-          enum: ['ACCEPT', 'REJECT', 'DROP'],
-          optional: 1,
-          type: 'string',
-        },
-        radv: { optional: 1, type: 'boolean' },
-      },
       type: 'object',
+      properties: fields(
+        {
+          enable: 'boolean',
+          policy_in: 'string',
+          policy_out: 'string',
+          dhcp: 'boolean',
+          ipfilter: 'boolean',
+          macfilter: 'boolean',
+          ndp: 'boolean',
+          radv: 'boolean',
+          log_level_in: 'string',
+          log_level_out: 'string',
+        },
+        [
+          'enable',
+          'policy_in',
+          'policy_out',
+          'dhcp',
+          'ipfilter',
+          'macfilter',
+          'ndp',
+          'radv',
+          'log_level_in',
+          'log_level_out',
+        ],
+      ),
     },
   },
   'PUT /nodes/{node}/qemu/{vmid}/firewall/options': {
@@ -548,56 +288,15 @@ export const JOB_ROUTE_SPECS = {
     proxyto: 'node',
     protected: 1,
     permissions: { check: ['perm', '/vms/{vmid}', ['VM.Config.Network']] },
-    parameters: {
-      additionalProperties: 0,
-      properties: {
-        node: {
-          format: 'pve-node',
-          type: 'string',
-        },
-        vmid: {
-          format: 'pve-vmid',
-          maximum: 999999999,
-          minimum: 100,
-          type: 'integer',
-        },
-        enable: {
-          default: 0,
-          optional: 1,
-          type: 'boolean',
-        },
-        policy_in: {
-          enum: ['ACCEPT', 'REJECT', 'DROP'],
-          optional: 1,
-          type: 'string',
-        },
-        policy_out: {
-          enum: ['ACCEPT', 'REJECT', 'DROP'],
-          optional: 1,
-          type: 'string',
-        },
-        dhcp: {
-          default: 0,
-          optional: 1,
-          type: 'boolean',
-        },
-        log_level_in: {
-          enum: ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug', 'nolog'],
-          optional: 1,
-          type: 'string',
-        },
-        digest: {
-          maxLength: 64,
-          optional: 1,
-          type: 'string',
-        },
-        delete: {
-          format: 'pve-configid-list',
-          optional: 1,
-          type: 'string',
-        },
-      },
-    },
+    parameters: guestParams({
+      enable: opt(bool({ default: 0 })),
+      policy_in: opt(policy),
+      policy_out: opt(policy),
+      dhcp: opt(bool({ default: 0 })),
+      log_level_in: opt(logLevel),
+      digest: fwDigest,
+      delete: opt(fmt('pve-configid-list')),
+    }),
     returns: { type: 'null' },
   },
   'GET /nodes/{node}/apt/update': {
@@ -608,39 +307,24 @@ export const JOB_ROUTE_SPECS = {
     proxyto: 'node',
     protected: 1,
     permissions: { check: ['perm', '/nodes/{node}', ['Sys.Modify']] },
-    parameters: {
-      additionalProperties: 0,
-      properties: {
-        node: {
-          format: 'pve-node',
-          type: 'string',
+    parameters: params({ node: nodeProp }),
+    returns: listOf(
+      fields(
+        {
+          Package: 'string',
+          Title: 'string',
+          Description: 'string',
+          Version: 'string',
+          OldVersion: 'string',
+          Origin: 'string',
+          Arch: 'string',
+          Priority: 'string',
+          Section: 'string',
+          NotifyStatus: 'string',
         },
-      },
-    },
-    returns: {
-      items: {
-        properties: {
-          Arch: {
-            enum: ['armhf', 'arm64', 'amd64', 'ppc64el', 'risc64', 's390x', 'all'],
-            type: 'string',
-          },
-          Description: { type: 'string' },
-          NotifyStatus: {
-            optional: 1,
-            type: 'string',
-          },
-          OldVersion: { optional: 1, type: 'string' },
-          Origin: { type: 'string' },
-          Package: { type: 'string' },
-          Priority: { type: 'string' },
-          Section: { type: 'string' },
-          Title: { type: 'string' },
-          Version: { type: 'string' },
-        },
-        type: 'object',
-      },
-      type: 'array',
-    },
+        ['OldVersion', 'NotifyStatus'],
+      ),
+    ),
   },
   'GET /nodes/{node}/services': {
     method: 'GET',
@@ -650,93 +334,18 @@ export const JOB_ROUTE_SPECS = {
     proxyto: 'node',
     protected: 1,
     permissions: { check: ['perm', '/nodes/{node}', ['Sys.Audit']] },
-    parameters: {
-      additionalProperties: 0,
-      properties: {
-        node: {
-          format: 'pve-node',
-          type: 'string',
-        },
-      },
-    },
-    returns: {
-      items: {
-        properties: {
-          'active-state': {
-            enum: [
-              'active',
-              'inactive',
-              'failed',
-              'activating',
-              'deactivating',
-              'maintenance',
-              'reloading',
-              'refreshing',
-              'unknown',
-            ],
-            type: 'string',
-          },
-          desc: { type: 'string' },
-          name: { type: 'string' },
-          service: { type: 'string' },
-          state: {
-            enum: [
-              'dead',
-              'condition',
-              'start-pre',
-              'start',
-              'start-post',
-              'running',
-              'exited',
-              'reload',
-              'reload-signal',
-              'reload-notify',
-              'mounting',
-              'stop',
-              'stop-watchdog',
-              'stop-sigterm',
-              'stop-sigkill',
-              'stop-post',
-              'final-watchdog',
-              'final-sigterm',
-              'final-sigkill',
-              'failed',
-              'dead-before-auto-restart',
-              'failed-before-auto-restart',
-              'dead-resources-pinned',
-              'auto-restart',
-              'auto-restart-queued',
-              'cleaning',
-              'unknown',
-            ],
-            type: 'string',
-          },
-          'unit-state': {
-            enum: [
-              'enabled',
-              'enabled-runtime',
-              'linked',
-              'linked-runtime',
-              'alias',
-              'masked',
-              'masked-runtime',
-              'static',
-              'disabled',
-              'indirect',
-              'generated',
-              'transient',
-              'bad',
-              'not-found',
-              'unknown',
-            ],
-            type: 'string',
-          },
-        },
-        type: 'object',
-      },
-      links: [{ href: '{service}', rel: 'child' }],
-      type: 'array',
-    },
+    parameters: params({ node: nodeProp }),
+    returns: listOf(
+      fields({
+        service: 'string',
+        name: 'string',
+        desc: 'string',
+        state: 'string',
+        'active-state': 'string',
+        'unit-state': 'string',
+      }),
+      'service',
+    ),
   },
   'POST /nodes/{node}/qemu': {
     method: 'POST',
@@ -745,60 +354,17 @@ export const JOB_ROUTE_SPECS = {
     description: 'Creates a VM, or restores one from an archive.',
     proxyto: 'node',
     protected: 1,
-    permissions: {
-      user: 'all',
-    },
-    parameters: {
-      additionalProperties: 0,
-      properties: {
-        node: {
-          format: 'pve-node',
-          type: 'string',
-        },
-        vmid: {
-          format: 'pve-vmid',
-          maximum: 999999999,
-          minimum: 100,
-          type: 'integer',
-        },
-        archive: {
-          maxLength: 255,
-          optional: 1,
-          type: 'string',
-        },
-        storage: {
-          format: 'pve-storage-id',
-          optional: 1,
-          type: 'string',
-        },
-        unique: {
-          optional: 1,
-          requires: 'archive',
-          type: 'boolean',
-        },
-        force: {
-          optional: 1,
-          requires: 'archive',
-          type: 'boolean',
-        },
-        name: {
-          format: 'dns-name',
-          optional: 1,
-          type: 'string',
-        },
-        start: {
-          default: 0,
-          optional: 1,
-          type: 'boolean',
-        },
-        pool: {
-          format: 'pve-poolid',
-          optional: 1,
-          type: 'string',
-        },
-      },
-    },
-    returns: { type: 'string' },
+    permissions: { user: 'all' },
+    parameters: guestParams({
+      archive: opt(str({ maxLength: 255 })),
+      storage: opt(fmt('pve-storage-id')),
+      unique: opt(bool({ requires: 'archive' })),
+      force: opt(bool({ requires: 'archive' })),
+      name: opt(fmt('dns-name')),
+      start: opt(bool({ default: 0 })),
+      pool: opt(fmt('pve-poolid')),
+    }),
+    returns: taskUpid,
   },
   'POST /nodes/{node}/lxc': {
     method: 'POST',
@@ -807,215 +373,25 @@ export const JOB_ROUTE_SPECS = {
     description: 'Creates a container, or restores one from an archive.',
     proxyto: 'node',
     protected: 1,
-    permissions: {
-      user: 'all',
-    },
-    parameters: {
-      additionalProperties: 0,
-      properties: {
-        node: {
-          format: 'pve-node',
-          type: 'string',
-        },
-        vmid: {
-          format: 'pve-vmid',
-          maximum: 999999999,
-          minimum: 100,
-          type: 'integer',
-        },
-        ostemplate: {
-          maxLength: 255,
-          type: 'string',
-        },
-        hostname: {
-          format: 'dns-name',
-          maxLength: 255,
-          optional: 1,
-          type: 'string',
-        },
-        'net[n]': {
-          format: {
-            bridge: {
-              optional: 1,
-              pattern: '[-_.\\w\\d]+',
-              type: 'string',
-            },
-            firewall: {
-              optional: 1,
-              type: 'boolean',
-            },
-            gw: {
-              format: 'ipv4',
-              optional: 1,
-              type: 'string',
-            },
-            gw6: {
-              format: 'ipv6',
-              optional: 1,
-              type: 'string',
-            },
-            'host-managed': {
-              optional: 1,
-              type: 'boolean',
-            },
-            hwaddr: {
-              format: 'mac-addr',
-              optional: 1,
-              type: 'string',
-            },
-            ip: {
-              format: 'pve-ipv4-config',
-              optional: 1,
-              type: 'string',
-            },
-            ip6: {
-              format: 'pve-ipv6-config',
-              optional: 1,
-              type: 'string',
-            },
-            link_down: {
-              optional: 1,
-              type: 'boolean',
-            },
-            mtu: {
-              maximum: 65535,
-              minimum: 64,
-              optional: 1,
-              type: 'integer',
-            },
-            name: {
-              pattern: '[-_.\\w\\d]+',
-              type: 'string',
-            },
-            rate: {
-              optional: 1,
-              type: 'number',
-            },
-            tag: {
-              maximum: 4094,
-              minimum: 1,
-              optional: 1,
-              type: 'integer',
-            },
-            trunks: {
-              optional: 1,
-              pattern: '(?^:\\d+(?:;\\d+)*)',
-              type: 'string',
-            },
-            type: { enum: ['veth'], optional: 1, type: 'string' },
-          },
-          optional: 1,
-          type: 'string',
-        },
-        storage: {
-          default: 'local',
-          format: 'pve-storage-id',
-          optional: 1,
-          type: 'string',
-        },
-        rootfs: {
-          format: {
-            acl: { optional: 1, type: 'boolean' },
-            idmap: {
-              optional: 1,
-              pattern:
-                '(?^:^(?:passthrough|[ug]:[0-9]+:[0-9]+:[1-9][0-9]*(?:;[ug]:[0-9]+:[0-9]+:[1-9][0-9]*)*)$)',
-              type: 'string',
-            },
-            mountoptions: {
-              optional: 1,
-              pattern:
-                '(?^:(?^:(discard|lazytime|noatime|nodev|noexec|nosuid))(;(?^:(discard|lazytime|noatime|nodev|noexec|nosuid)))*)',
-              type: 'string',
-            },
-            quota: {
-              optional: 1,
-              type: 'boolean',
-            },
-            replicate: {
-              default: 1,
-              optional: 1,
-              type: 'boolean',
-            },
-            ro: { optional: 1, type: 'boolean' },
-            shared: {
-              default: 0,
-              optional: 1,
-              type: 'boolean',
-            },
-            size: {
-              format: 'disk-size',
-              optional: 1,
-              type: 'string',
-            },
-            volume: {
-              default_key: 1,
-              format: 'pve-lxc-mp-string',
-              type: 'string',
-            },
-          },
-          optional: 1,
-          type: 'string',
-        },
-        memory: {
-          default: 512,
-          minimum: 16,
-          optional: 1,
-          type: 'integer',
-        },
-        cores: {
-          maximum: 8192,
-          minimum: 1,
-          optional: 1,
-          type: 'integer',
-        },
-        password: {
-          minLength: 5,
-          optional: 1,
-          type: 'string',
-        },
-        'ssh-public-keys': {
-          optional: 1,
-          type: 'string',
-        },
-        start: {
-          default: 0,
-          optional: 1,
-          type: 'boolean',
-        },
-        unprivileged: {
-          default: 0,
-          optional: 1,
-          type: 'boolean',
-        },
-        pool: {
-          format: 'pve-poolid',
-          optional: 1,
-          type: 'string',
-        },
-        nameserver: {
-          format: 'lxc-ip-with-ll-iface-list',
-          optional: 1,
-          type: 'string',
-        },
-        swap: {
-          default: 512,
-          minimum: 0,
-          optional: 1,
-          type: 'integer',
-        },
-        tags: {
-          format: 'pve-tag-list',
-          optional: 1,
-          type: 'string',
-        },
-        description: {
-          maxLength: 8192,
-          optional: 1,
-          type: 'string',
-        },
-      },
-    },
-    returns: { type: 'string' },
+    permissions: { user: 'all' },
+    parameters: guestParams({
+      ostemplate: str({ maxLength: 255 }),
+      hostname: opt(fmt('dns-name', { maxLength: 255 })),
+      'net[n]': opt(str({ format: lxcNet })),
+      storage: opt(fmt('pve-storage-id', { default: 'local' })),
+      rootfs: opt(str({ format: lxcRootfs })),
+      memory: opt(int(16, undefined, { default: 512 })),
+      cores: opt(int(1, 8192)),
+      password: opt(str({ minLength: 5 })),
+      'ssh-public-keys': opt(str()),
+      start: opt(bool({ default: 0 })),
+      unprivileged: opt(bool({ default: 0 })),
+      pool: opt(fmt('pve-poolid')),
+      nameserver: opt(fmt('lxc-ip-with-ll-iface-list')),
+      swap: opt(int(0, undefined, { default: 512 })),
+      tags: opt(fmt('pve-tag-list')),
+      description: opt(str({ maxLength: 8192 })),
+    }),
+    returns: taskUpid,
   },
 } satisfies Record<string, RouteSpec>;
