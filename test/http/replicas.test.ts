@@ -1,9 +1,11 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TOKEN_SECRET } from '../../src/simulator/index.js';
 import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
+import { toolCatalog } from '../../src/tools/catalog.js';
+import { clientIp, roundRobin, startBalancer, type Balancer } from '../bench/lib/balancer.mjs';
 import { assertBuilt, envFor } from '../helpers/cli.js';
+import { scrape, sumOf, type Sample } from '../helpers/prometheus.js';
 import { TOKEN, spawnSse, sseClient, streamableClient, type SpawnedServer } from './helpers.js';
 
 /**
@@ -13,69 +15,23 @@ import { TOKEN, spawnSse, sseClient, streamableClient, type SpawnedServer } from
  * its session in the replica holding the stream, breaks behind that balancer and works behind a
  * ClientIP-sticky one: the reason the manifests route /sse and /messages through a sticky Service.
  *
- * The balancer is a few lines of node:http written here (a kube-proxy/Ingress stand-in): it forwards
- * each request, headers and body, to the replica its policy picks and streams the answer back.
+ * The balancer is a few lines of node:http (test/bench/lib/balancer.mjs, a kube-proxy/Ingress
+ * stand-in, shared with the bench's 1-vs-3-replica figure): it forwards each request, headers and
+ * body, to the replica its policy picks and streams the answer back.
+ *
+ * Each replica serves /metrics on a port of its own (--metrics-port, as the Deployment does): scraped
+ * during and after the run, the replicas' tool-call counters add up to the calls made, and no label
+ * carries a secret or anyone's identity.
  */
 
 const REPLICAS = 3;
 const CLIENTS = 50;
 const CALLS_PER_CLIENT = Number(process.env.REPLICA_TEST_CALLS ?? 100);
 
-interface Balancer {
-  url: string;
-  /** Requests forwarded to each replica, by index. */
-  served: number[];
-  close(): Promise<void>;
-}
-
-/** `pick` chooses the replica for a request: round-robin, or by client address (ClientIP affinity). */
-async function startBalancer(
-  replicas: SpawnedServer[],
-  pick: (req: http.IncomingMessage) => number,
-): Promise<Balancer> {
-  const served = replicas.map(() => 0);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const server = http.createServer((req, res) => {
-    const i = pick(req);
-    served[i]!++;
-    const upstream = http.request(
-      new URL(req.url ?? '/', replicas[i]!.url),
-      { method: req.method, headers: req.headers, agent },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    res.on('close', () => upstream.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    served,
-    close: () =>
-      new Promise<void>((r) => {
-        agent.destroy();
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
-
-const roundRobin = () => {
-  let n = 0;
-  return () => n++ % REPLICAS;
-};
-/** kube-proxy's ClientIP affinity: the same client address always reaches the same replica. */
-const clientIp = (req: http.IncomingMessage) =>
-  [...(req.socket.remoteAddress ?? '')].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % REPLICAS;
-
 let sim: Simulator;
 let replicas: SpawnedServer[] = [];
+/** Each replica's /metrics listener, by index. */
+let metricsUrls: string[] = [];
 const balancers: Balancer[] = [];
 
 beforeAll(async () => {
@@ -83,8 +39,15 @@ beforeAll(async () => {
   sim = await startSimulator({ taskDurationMs: 50 });
   const env = { ...envFor(sim), MCP_AUTH_TOKEN: TOKEN };
   replicas = await Promise.all(
-    Array.from({ length: REPLICAS }, () => spawnSse(['--port', '0', '--stateless'], env)),
+    Array.from({ length: REPLICAS }, () =>
+      spawnSse(['--port', '0', '--stateless', '--metrics-port', '0'], env),
+    ),
   );
+  metricsUrls = replicas.map((r) => {
+    const m = /metrics served at (http:\/\/\S+)\/metrics/.exec(r.stderr());
+    if (!m?.[1]) throw new Error(`no metrics listener in:\n${r.stderr()}`);
+    return m[1];
+  });
 }, 30_000);
 
 afterAll(async () => {
@@ -98,7 +61,10 @@ const nodesOf = (r: CallToolResult) =>
 
 describe('replicas: proxmox-mcp sse --stateless behind a load balancer', () => {
   it(`${CLIENTS} Streamable HTTP clients x ${CALLS_PER_CLIENT} list_nodes through a round-robin balancer over ${REPLICAS} replicas: 0 errors, every answer right, every replica serves`, async () => {
-    const lb = await startBalancer(replicas, roundRobin());
+    const lb = await startBalancer(
+      replicas.map((r) => r.url),
+      roundRobin(REPLICAS),
+    );
     balancers.push(lb);
     // The right answer, asked of one replica directly.
     const ref = streamableClient(replicas[0]!.url);
@@ -108,6 +74,13 @@ describe('replicas: proxmox-mcp sse --stateless behind a load balancer', () => {
     );
     await ref.client.close();
     expect(expected).toContain('pve1');
+
+    const before = await Promise.all(metricsUrls.map(scrape));
+    // Scraped while the calls run, as Prometheus would: each replica answers with a parseable page.
+    const during: Sample[][] = [];
+    const scraper = setInterval(() => {
+      void Promise.all(metricsUrls.map(scrape)).then((pages) => during.push(...pages));
+    }, 500);
 
     const started = performance.now();
     const latencies: number[] = [];
@@ -134,6 +107,7 @@ describe('replicas: proxmox-mcp sse --stateless behind a load balancer', () => {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    clearInterval(scraper);
     latencies.sort((a, b) => a - b);
     const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
     // The figures the README quotes ("Run on Kubernetes"); stderr so they show in the test output.
@@ -149,11 +123,41 @@ describe('replicas: proxmox-mcp sse --stateless behind a load balancer', () => {
     for (const n of lb.served) expect(n).toBeGreaterThan((CLIENTS * CALLS_PER_CLIENT) / REPLICAS / 2);
     // And each replica answered tool calls itself (its own access log), not just handshakes.
     for (const r of replicas) expect(r.stderr()).toMatch(/POST \/mcp 200/);
+
+    // /metrics: the replicas' counters add up to the calls made, each replica counted its own share.
+    const after = await Promise.all(metricsUrls.map(scrape));
+    const ok = { tool: 'list_nodes', cluster: 'default', outcome: 'ok' };
+    const moved = (name: string, labels: Record<string, string> = {}) =>
+      after.map((page, i) => sumOf(page, name, labels) - sumOf(before[i]!, name, labels));
+    const calls = moved('proxmox_mcp_tool_calls_total', ok);
+    process.stderr.write(`replicas: tool calls counted per replica ${calls.join(' / ')}\n`);
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(CLIENTS * CALLS_PER_CLIENT);
+    expect(moved('proxmox_mcp_tool_calls_total').reduce((a, b) => a + b, 0)).toBe(CLIENTS * CALLS_PER_CLIENT);
+    for (const n of calls) expect(n).toBeGreaterThan(0);
+    // Every call asked the simulator (2xx); the histogram counts each exchange.
+    const upstream = moved('proxmox_mcp_upstream_request_duration_seconds_count', {
+      cluster: 'default',
+      status_class: '2xx',
+    });
+    expect(upstream.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(CLIENTS * CALLS_PER_CLIENT);
+    expect(
+      moved('proxmox_mcp_tool_call_duration_seconds_count', { tool: 'list_nodes', outcome: 'ok' }),
+    ).toEqual(calls);
+    // --stateless keeps no session: the gauge stays at 0.
+    for (const page of after) expect(sumOf(page, 'proxmox_mcp_open_sessions')).toBe(0);
+    expect(during.length).toBeGreaterThan(0);
+    for (const page of [...before, ...during, ...after]) expect(suspiciousLabels(page)).toEqual([]);
   }, 120_000);
 
   it('legacy SSE fails through the round-robin balancer (its session lives in one replica) and works with ClientIP affinity', async () => {
-    const rr = await startBalancer(replicas, roundRobin());
-    const sticky = await startBalancer(replicas, clientIp);
+    const rr = await startBalancer(
+      replicas.map((r) => r.url),
+      roundRobin(REPLICAS),
+    );
+    const sticky = await startBalancer(
+      replicas.map((r) => r.url),
+      clientIp(REPLICAS),
+    );
     balancers.push(rr, sticky);
 
     // GET /sse lands on one replica; the POST /messages that carries initialize lands on the next,
@@ -175,3 +179,25 @@ describe('replicas: proxmox-mcp sse --stateless behind a load balancer', () => {
     expect(sticky.served.filter((n) => n > 0)).toHaveLength(1);
   });
 });
+
+/**
+ * Label values that could be a secret or a person: the bearer token, the PVE token secret, a user or
+ * e-mail (@), a path or URL, a long hex id (a session id). The clusters and tools must be the configured
+ * ones.
+ */
+function suspiciousLabels(page: Sample[]): string[] {
+  const tools = new Set([...toolCatalog.map((t) => t.name), 'unknown']);
+  return page.flatMap((s) =>
+    Object.entries(s.labels)
+      .filter(
+        ([k, v]) =>
+          v.includes(TOKEN) ||
+          v.includes(DEMO_TOKEN_SECRET) ||
+          /@|\/|https?:|Bearer|PVEAPIToken/i.test(v) ||
+          /^[0-9a-f-]{20,}$/i.test(v) ||
+          (k === 'cluster' && !['default', 'none', '*', 'unknown'].includes(v)) ||
+          (k === 'tool' && !tools.has(v)),
+      )
+      .map(([k, v]) => `${s.name} ${k}=${v}`),
+  );
+}
