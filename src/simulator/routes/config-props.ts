@@ -3,8 +3,9 @@ import { parseBoolean, propertyStringKey } from '../formats.js';
 import type { PveProperty } from '../route-types.js';
 
 /**
- * The guest config options the simulator lets clients change, verbatim from apidoc.json (PVE 9.2). The
- * real methods accept ~100 more; those answer 400 "property is not defined in schema" here.
+ * The guest config options the simulator lets clients change, with PVE 9.2's types, limits and formats
+ * (no descriptions: PVE's wording is not ours to copy). The real methods accept ~100 more; those answer
+ * 400 "property is not defined in schema" here.
  */
 
 const digest: PveProperty = {
