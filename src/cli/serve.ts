@@ -1,3 +1,4 @@
+import { checkAccessForOAuth } from '../config/access.js';
 import { loadConfig } from '../config/load.js';
 import type { LoadedConfig } from '../config/types.js';
 import { buildRuntime } from '../runtime.js';
@@ -5,6 +6,7 @@ import { createServer } from '../server.js';
 import { serveStdio } from '../transports/stdio.js';
 import { VERSION } from '../version.js';
 import { describeConfirmation } from '../safety/confirm-unavailable.js';
+import { warnUnusableOverStdio } from '../proxmox/personal-token.js';
 import type { Runtime } from '../runtime.js';
 import type { MetricsSettings } from '../metrics/settings.js';
 import type { MetricsServerHandle } from '../metrics/listener.js';
@@ -45,6 +47,7 @@ export async function runStdioServer(
     default: runtime.registry.defaultCluster,
   });
   announceConfirmation(runtime, false);
+  warnUnusableOverStdio(runtime.config.clusters, runtime.logger);
   // Malformed input is answered on stdout (JSON-RPC) and noted on stderr, without the input itself.
   await serveStdio(server, process.stdin, process.stdout, { onProblem: (m) => runtime.logger.warn(m) });
   await runtime.registry.close();
@@ -84,9 +87,15 @@ export async function runHttpServer(opts: HttpCommandOptions, preloaded?: Preloa
   );
   const tools = enabledTools(opts);
   const loaded = preloaded?.config ?? (await loadConfig(configSearch(opts)));
+  // Signed-in people get the roles clusters.json gives them: none given anywhere is refused here.
+  const noAccess = settings.oauth ? checkAccessForOAuth(loaded) : [];
   const runtime = buildRuntime(
     withConfirmation(loaded, opts),
-    runtimeOptions(opts, settings.authToken ? [settings.authToken] : []),
+    // Secrets the HTTP layer holds are redacted from every log line like the PVE token secrets.
+    runtimeOptions(
+      opts,
+      [settings.authToken, settings.oauth?.clientSecret].filter((s): s is string => Boolean(s)),
+    ),
   );
   const deps = {
     registry: runtime.registry,
@@ -99,6 +108,7 @@ export async function runHttpServer(opts: HttpCommandOptions, preloaded?: Preloa
     default: runtime.registry.defaultCluster,
   });
   announceConfirmation(runtime, settings.stateless);
+  for (const line of noAccess) runtime.logger.warn(line);
   // Before the MCP listener, so no session or call goes uncounted; prom-client loads only here.
   const metricsServer = metricsSettings && (await startMetrics(metricsSettings, runtime));
   const handle = await http

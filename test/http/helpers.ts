@@ -4,7 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { LoadedConfig } from '../../src/config/types.js';
+import type { ClusterConfig, LoadedConfig } from '../../src/config/types.js';
 import { buildRuntime, type Runtime } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
 import { startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
@@ -120,14 +120,19 @@ export interface InProcessServer {
 
 /** The HTTP server started in this process (as `proxmox-mcp sse` would), on a simulator. */
 export async function startInProcess(
-  opts: { env?: Record<string, string>; settings?: Partial<HttpSettings> } = {},
+  opts: {
+    env?: Record<string, string>;
+    settings?: Partial<HttpSettings>;
+    /** Overrides of the simulated cluster's entry (e.g. `access` for OAuth tests). */
+    cluster?: Partial<ClusterConfig>;
+  } = {},
 ): Promise<InProcessServer> {
   const sim = await startSimulator({ taskDurationMs: 50 });
   const settings = {
     ...resolveHttpSettings({ port: 0 }, { MCP_AUTH_TOKEN: TOKEN, ...opts.env }),
     ...opts.settings,
   };
-  const cluster = clusterConfigFor('demo', sim);
+  const cluster = { ...clusterConfigFor('demo', sim), ...opts.cluster };
   const loaded: LoadedConfig = { source: 'test', defaultCluster: 'demo', clusters: [cluster] };
   const logs: string[] = [];
   registerSecret(settings.authToken, cluster.tokenSecret);

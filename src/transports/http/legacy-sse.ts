@@ -3,6 +3,7 @@ import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import type { HttpContext } from './context.js';
 import { TrackedTransport } from './inflight.js';
 import { SERVER_ERROR, SESSION_NOT_FOUND, sendError } from './respond.js';
+import { bindSessionOwner, notSessionOwner } from './session-owner.js';
 
 /** Comment lines on an idle stream let proxies keep it open and reveal dead peers. */
 const KEEPALIVE_MS = 25_000;
@@ -34,6 +35,7 @@ export async function openSseStream(
   const release = () => void ctx.sessions.close(id, 'client disconnected');
   tracked.onclose = release;
   ctx.sessions.add({ id, kind: 'sse', transport, server });
+  bindSessionOwner(transport, req);
   ctx.sessions.hold(id, res);
   res.once('close', release);
   const keepalive = setInterval(() => {
@@ -54,7 +56,7 @@ export async function postSseMessage(
   body: unknown,
 ): Promise<void> {
   const session = sessionId ? ctx.sessions.get(sessionId) : undefined;
-  if (!session || session.kind !== 'sse')
+  if (!session || session.kind !== 'sse' || notSessionOwner(ctx, session.transport, req, sessionId!))
     return sendError(res, 404, SESSION_NOT_FOUND, 'Session not found: open a new stream with GET /sse');
   await session.transport.handlePostMessage(req, res, body);
 }

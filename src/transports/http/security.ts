@@ -115,7 +115,7 @@ export function corsHeaders(origin: string | undefined): Record<string, string> 
     'access-control-allow-origin': origin,
     'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
     'access-control-allow-headers':
-      'authorization, content-type, accept, mcp-session-id, mcp-protocol-version, last-event-id',
+      'authorization, content-type, accept, mcp-session-id, mcp-protocol-version, last-event-id, x-proxmox-token',
     'access-control-expose-headers': 'mcp-session-id, www-authenticate',
     'access-control-max-age': '600',
     vary: 'Origin',

@@ -1,14 +1,17 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Logger } from '../../logger.js';
+import { AuthGate } from './auth-gate.js';
+import { serveResourceMetadata } from './resource-metadata.js';
 import { formatBytes, readJsonBody } from './body.js';
 import type { HttpContext, ServerMode } from './context.js';
 import { InflightCounter } from './inflight.js';
 import { openSseStream, postSseMessage } from './legacy-sse.js';
 import { INTERNAL_ERROR, PARSE_ERROR, SERVER_ERROR, sendError, sendJson } from './respond.js';
-import { bearerChecker, checkHost, checkOrigin, corsHeaders, isLoopbackAddress } from './security.js';
+import { checkHost, checkOrigin, corsHeaders, isLoopbackAddress } from './security.js';
 import { SessionRegistry, shortId } from './sessions.js';
 import { SlowClientGuard } from './slow-clients.js';
 import { assertSafeBind, type HttpSettings } from './settings.js';
@@ -76,7 +79,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     ephemeral: new Set(),
     logger,
   };
-  const checkBearer = bearerChecker(settings.authToken);
+  const gate = new AuthGate(settings, logger);
   let draining = false;
 
   const methodsOf = (path: string): string[] =>
@@ -113,6 +116,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
           : {}),
       });
     }
+    if (gate.oauth && path.startsWith('/.well-known/'))
+      return serveResourceMetadata(req, res, path, gate.oauth, opts.version);
     if (!ENDPOINTS.includes(path))
       return sendError(res, 404, SERVER_ERROR, `Not Found: ${path}. Endpoints: ${ENDPOINT_LIST}`);
     const refusal =
@@ -133,8 +138,13 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       return sendError(res, 503, SERVER_ERROR, 'Service Unavailable: the server is shutting down', {
         connection: 'close',
       });
-    const denied = checkBearer(req.headers);
-    if (denied) return sendError(res, denied.status, SERVER_ERROR, denied.message, denied.headers);
+    const checked = await gate.check(req, path, url);
+    if ('refusal' in checked) {
+      const { status, message, headers } = checked.refusal;
+      return sendError(res, status, SERVER_ERROR, message, headers);
+    }
+    // The SDK transports hand this to request handlers as `extra.authInfo`.
+    (req as IncomingMessage & { auth?: AuthInfo }).auth = checked.authInfo;
 
     let body: unknown;
     if (method === 'POST') {
@@ -218,10 +228,14 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   ctx.sessions.startSweeper();
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  // Without MCP_PUBLIC_URL (loopback only), the resource is named by the address actually bound.
+  gate.oauth?.listening(url);
   logger.info(`listening on ${url}: Streamable HTTP at ${url}/mcp, legacy SSE at ${url}/sse`, {
     mode: settings.stateless ? 'stateless' : 'stateful',
-    auth: settings.authToken ? 'bearer' : 'none',
+    auth: settings.authMode,
+    ...(gate.oauth ? { issuer: gate.oauth.settings.issuer, resource: `${gate.oauth.resourceBase}/mcp` } : {}),
   });
+  gate.oauth?.start();
 
   async function shutdown(): Promise<void> {
     draining = true;
@@ -263,9 +277,18 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
 function announceSecurity(settings: HttpSettings, logger: Logger): void {
   const where = `${settings.host}:${settings.port}`;
   const loopback = isLoopbackAddress(settings.host);
-  if (settings.authToken && settings.noAuth)
-    logger.warn('--no-auth ignored: MCP_AUTH_TOKEN is set, so every request still needs the bearer token');
-  if (!settings.authToken && !loopback)
+  if (settings.authMode !== 'none' && settings.noAuth)
+    logger.warn(
+      `--no-auth ignored: ${settings.authMode === 'oauth' ? 'MCP_OAUTH_ISSUER' : 'MCP_AUTH_TOKEN'} is set, so every request still needs a token`,
+    );
+  if (settings.authMode === 'oauth' && settings.oauth)
+    logger.info(
+      `authentication: OAuth 2.1 access tokens from ${settings.oauth.issuer}` +
+        (settings.oauth.requiredScopes.length
+          ? `, scopes required: ${settings.oauth.requiredScopes.join(' ')}`
+          : ''),
+    );
+  if (!settings.authToken && !settings.oauth && !loopback)
     logger.warn(
       `!!! AUTHENTICATION DISABLED (--no-auth): ${where} accepts MCP requests from anyone who can reach it, ` +
         'and every tool (including ones that stop, delete or reconfigure guests) runs with the configured Proxmox ' +

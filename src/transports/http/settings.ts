@@ -1,4 +1,10 @@
 import { readFileSync } from 'node:fs';
+import {
+  resolveAuthMode,
+  resolveOAuthSettings,
+  type AuthMode,
+  type OAuthSettings,
+} from '../../auth/oauth-settings.js';
 import { ConfigError } from '../../config/errors.js';
 import { hostnameOf, isLoopbackAddress, normalizeOrigin } from './security.js';
 
@@ -7,8 +13,12 @@ export interface HttpSettings {
   host: string;
   port: number;
   stateless: boolean;
+  /** How /mcp, /sse and /messages authenticate (MCP_AUTH_MODE, or inferred from what is set). */
+  authMode: AuthMode;
   /** When set, /mcp, /sse and /messages require `Authorization: Bearer <token>`. */
   authToken?: string;
+  /** OAuth mode: the resource server's settings (src/auth/). */
+  oauth?: OAuthSettings;
   /** --no-auth: the operator accepted a non-loopback listener without a token. */
   noAuth: boolean;
   /** Host names accepted besides the loopback names (lowercase, no port); `*` accepts any. */
@@ -58,7 +68,7 @@ export class InsecureBindError extends ConfigError {
     super(
       `refusing to listen on ${host}:${port} without authentication: every tool, including destructive ones, ` +
         `would be open to anyone who can reach this address. Set MCP_AUTH_TOKEN (e.g. MCP_AUTH_TOKEN=$(openssl rand -hex 32)) ` +
-        `and send "Authorization: Bearer <token>" from clients, or bind 127.0.0.1, or pass --no-auth if something ` +
+        `and send "Authorization: Bearer <token>" from clients, or MCP_OAUTH_ISSUER for OAuth, or bind 127.0.0.1, or pass --no-auth if something ` +
         `in front of this server (a reverse proxy, a private network) already authenticates.`,
     );
   }
@@ -68,11 +78,14 @@ export function resolveHttpSettings(flags: HttpFlags, env: Record<string, string
   const host = flags.host ?? (env.MCP_HOST?.trim() || HTTP_DEFAULTS.host);
   const port = flags.port ?? int(env, 'MCP_PORT', HTTP_DEFAULTS.port, 0, 65535);
   const authToken = readToken(env);
+  const authMode = resolveAuthMode(env, authToken !== undefined);
   const settings: HttpSettings = {
     host,
     port,
     stateless: flags.stateless ?? /^(1|true|yes|on)$/i.test(env.MCP_STATELESS ?? ''),
+    authMode,
     authToken,
+    ...(authMode === 'oauth' ? { oauth: resolveOAuthSettings(env, host) } : {}),
     noAuth: flags.noAuth ?? false,
     allowedHosts: list(env.MCP_ALLOWED_HOSTS).map((h) => (h === '*' ? h : hostnameOf(h))),
     allowedOrigins: list(env.MCP_ALLOWED_ORIGINS).map((o) => {
@@ -98,9 +111,12 @@ export function resolveHttpSettings(flags: HttpFlags, env: Record<string, string
   return settings;
 }
 
-/** A non-loopback listener needs a token, or an explicit --no-auth. */
-export function assertSafeBind(s: Pick<HttpSettings, 'host' | 'port' | 'authToken' | 'noAuth'>): void {
-  if (!s.authToken && !s.noAuth && !isLoopbackAddress(s.host)) throw new InsecureBindError(s.host, s.port);
+/** A non-loopback listener needs a token or OAuth, or an explicit --no-auth. */
+export function assertSafeBind(
+  s: Pick<HttpSettings, 'host' | 'port' | 'authToken' | 'noAuth' | 'oauth'>,
+): void {
+  if (!s.authToken && !s.oauth && !s.noAuth && !isLoopbackAddress(s.host))
+    throw new InsecureBindError(s.host, s.port);
 }
 
 function readToken(env: Record<string, string | undefined>): string | undefined {

@@ -5,6 +5,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { HttpContext } from './context.js';
 import { TrackedTransport } from './inflight.js';
 import { INVALID_REQUEST, SERVER_ERROR, SESSION_NOT_FOUND, sendError } from './respond.js';
+import { bindSessionOwner, notSessionOwner } from './session-owner.js';
 import { prepareResume, registerStore, resumableOptions } from './resume.js';
 
 /**
@@ -22,7 +23,7 @@ export async function handleStreamable(
   const sessionId = req.headers['mcp-session-id'];
   if (typeof sessionId === 'string') {
     const session = ctx.sessions.get(sessionId);
-    if (!session || session.kind !== 'streamable')
+    if (!session || session.kind !== 'streamable' || notSessionOwner(ctx, session.transport, req, sessionId))
       return sendError(res, 404, SESSION_NOT_FOUND, 'Session not found: initialize a new session');
     if (!prepareResume(session.transport, req, res, body)) return;
     ctx.sessions.hold(sessionId, res);
@@ -53,6 +54,7 @@ export async function handleStreamable(
     void ctx.sessions.close(id, 'closed');
   };
   ctx.sessions.add({ id, kind: 'streamable', transport, server });
+  bindSessionOwner(transport, req);
   ctx.sessions.hold(id, res);
   await server.connect(tracked);
   await transport.handleRequest(req, res, body);
