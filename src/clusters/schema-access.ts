@@ -67,8 +67,22 @@ export function loadClusterSchema(
     { cluster: handle.name, host: `${handle.config.host}:${handle.config.port}` },
     {
       fetchApidoc: (s) => client.fetchPublic(APIDOC_PATH, { signal: s }),
-      getVersion: (s) => versionForLoad(handle, s),
+      getVersion: (s) =>
+        handle.config.tokenFrom === 'user'
+          ? Promise.reject(noServerToken(handle))
+          : versionForLoad(handle, s),
     },
     signal,
+  );
+}
+
+/**
+ * A `token_from: "user"` cluster: the server holds no token to ask /version with (only people do, per
+ * request). The schema file is public, so it still loads, without its version: kept in memory only and
+ * kept until a restart (schema-store.ts), which `check` and this message say.
+ */
+function noServerToken(handle: ClusterHandle): Error {
+  return new Error(
+    `cluster "${handle.name}" takes each person's own token (token_from "user"), so the server has none to ask /version with; its API schema is loaded without the version and kept in memory only`,
   );
 }

@@ -38,7 +38,8 @@ export function warmUpDefaultCluster(
     .then(() => {
       warmUpCallPath();
       alsoWarm?.();
-      return probeVersion(handle, WARM_UP_TIMEOUT_MS);
+      // token_from "user": no token of the server's own to connect with; the schema file is public.
+      return handle.config.tokenFrom === 'user' ? undefined : probeVersion(handle, WARM_UP_TIMEOUT_MS);
     })
     .then(() => registry.schemaOf(handle))
     .then(

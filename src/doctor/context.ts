@@ -31,5 +31,9 @@ export function settingLine(ctx: ProbeContext, key: string, value: string): stri
 }
 
 export function contextFor(cluster: ClusterConfig, origin: ConfigOrigin): ProbeContext {
-  return { cluster, origin, token: `${cluster.user}!${cluster.tokenId}` };
+  const token =
+    cluster.tokenFrom === 'user'
+      ? 'each person\'s own (token_from "user")'
+      : `${cluster.user}!${cluster.tokenId}`;
+  return { cluster, origin, token };
 }

@@ -71,3 +71,18 @@ function malformation(v: string): string {
     return 'the token id (between "!" and "=") must be a letter followed by letters, digits, ".", "-" or "_"';
   return 'the secret (after "=") must be the UUID PVE showed when the token was made';
 }
+
+/**
+ * Over stdio no request carries a header, so a `token_from: "user"` cluster can never be used there:
+ * said once at start-up (each call is refused saying the same).
+ */
+export function warnUnusableOverStdio(
+  clusters: readonly ClusterConfig[],
+  logger: { warn(msg: string): void },
+): void {
+  const names = clusters.filter((c) => c.tokenFrom === 'user').map((c) => `"${c.name}"`);
+  if (names.length === 0) return;
+  logger.warn(
+    `cluster${names.length > 1 ? 's' : ''} ${names.join(', ')} take${names.length > 1 ? '' : 's'} each person's own API token (token_from "user"), which only an HTTP request can carry (the ${headerName()} header): over stdio ${names.length > 1 ? 'they are' : 'it is'} unusable, and every call to ${names.length > 1 ? 'them' : 'it'} is refused. Serve it with \`proxmox-mcp sse\`, or give the cluster its own token_id/token_secret.`,
+  );
+}
