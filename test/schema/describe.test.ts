@@ -27,7 +27,7 @@ describe('describeEndpoint (synthetic schema)', () => {
       {
         method: 'POST',
         name: 'rollback',
-        summary: 'Rollback VM state to specified snapshot.',
+        summary: 'Return the VM to a snapshot.',
         parameters: [{ name: 'start', type: 'boolean', required: false, description: '', default: 0 }],
         permissions: 'perm /vms/{vmid} VM.Snapshot|VM.Snapshot.Rollback (any)',
         returnsTask: true,
@@ -70,7 +70,7 @@ describe('describeEndpoint (synthetic schema)', () => {
         'path /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback  (node=pve1, vmid=100, snapname=s1)',
         '',
         'POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback  [rollback]',
-        '  Rollback VM state to specified snapshot.',
+        '  Return the VM to a snapshot.',
         '  permission: perm /vms/{vmid} VM.Snapshot|VM.Snapshot.Rollback (any)',
         '  returns: task UPID (string); poll /nodes/{node}/tasks/{upid}/status',
         '  parameters:',
@@ -86,7 +86,7 @@ describe('describeEndpoint (synthetic schema)', () => {
     });
     expect(config).toContain('… 11 more:');
     expect(renderDescribe(describeEndpoint(index, '/nodes/pve1/qemu/100/config'))).toContain(
-      'net[n] (n=0..31): string, property string: model (default key), macaddr, bridge, firewall, tag — Specify network devices.',
+      'net[n] (n=0..31): string, property string: model (default key), macaddr, bridge, firewall, tag — A network interface.',
     );
   });
 

@@ -41,13 +41,13 @@ export function realIndex(file: string): ApiIndex {
   return index;
 }
 
-const node: PropertySchema = { type: 'string', format: 'pve-node', description: 'The cluster node name.' };
+const node: PropertySchema = { type: 'string', format: 'pve-node', description: 'Node name.' };
 const vmid: PropertySchema = {
   type: 'integer',
   format: 'pve-vmid',
   minimum: 100,
   maximum: 999999999,
-  description: 'The (unique) ID of the VM.',
+  description: 'Numeric guest id.',
 };
 const snapname: PropertySchema = { type: 'string', format: 'pve-configid', maxLength: 40 };
 const task = { type: 'string', description: 'the task ID.' };
@@ -77,11 +77,11 @@ const guest = (kind: 'qemu' | 'lxc'): ApiTreeNode => ({
       leaf: 0,
       info: {
         GET: method('GET', 'snapshot_list', {
-          description: 'List all snapshots.',
+          description: 'Snapshots of this guest.',
           returns: { type: 'array' },
         }),
         POST: method('POST', 'snapshot', {
-          description: `Snapshot a ${kind === 'qemu' ? 'VM' : 'container'}.`,
+          description: `Take a snapshot of the ${kind === 'qemu' ? 'VM' : 'container'}.`,
           parameters: {
             additionalProperties: 0,
             properties: { node, vmid, snapname, vmstate: { type: 'boolean', optional: 1 } },
@@ -97,7 +97,7 @@ const guest = (kind: 'qemu' | 'lxc'): ApiTreeNode => ({
           leaf: 1,
           info: {
             POST: method('POST', 'rollback', {
-              description: `Rollback ${kind === 'qemu' ? 'VM' : 'LXC'} state to specified snapshot.`,
+              description: `Return the ${kind === 'qemu' ? 'VM' : 'container'} to a snapshot.`,
               parameters: {
                 additionalProperties: 0,
                 properties: { node, vmid, snapname, start: { type: 'boolean', optional: 1, default: 0 } },
@@ -117,8 +117,8 @@ const guest = (kind: 'qemu' | 'lxc'): ApiTreeNode => ({
       text: 'rules',
       leaf: 0,
       info: {
-        GET: method('GET', 'get_rules', { description: 'List rules.', returns: { type: 'array' } }),
-        POST: method('POST', 'create_rule', { description: 'Create new rule.' }),
+        GET: method('GET', 'get_rules', { description: 'Firewall rules.', returns: { type: 'array' } }),
+        POST: method('POST', 'create_rule', { description: 'Add a firewall rule.' }),
       },
     },
   ],
@@ -136,7 +136,7 @@ export const netFormat: Record<string, PropertySchema> = {
 export const configProps: Record<string, PropertySchema> = {
   node,
   vmid,
-  'net[n]': { type: 'string', format: netFormat, optional: 1, description: 'Specify network devices.' },
+  'net[n]': { type: 'string', format: netFormat, optional: 1, description: 'A network interface.' },
   'scsi[n]': { type: 'string', optional: 1 },
   'hostpci[n]': { type: 'string', optional: 1 },
   cores: { type: 'integer', minimum: 1, optional: 1, default: 1 },
@@ -165,7 +165,7 @@ export const syntheticTree: ApiTreeNode[] = [
         leaf: 1,
         info: {
           GET: method('GET', 'resources', {
-            description: 'Resources index (cluster wide).',
+            description: 'Every resource of the cluster.',
             parameters: {
               additionalProperties: 0,
               properties: { type: { type: 'string', enum: ['vm', 'storage', 'node', 'sdn'], optional: 1 } },
@@ -187,7 +187,7 @@ export const syntheticTree: ApiTreeNode[] = [
     leaf: 0,
     info: {
       GET: method('GET', 'index', {
-        description: 'Cluster node index.',
+        description: 'Nodes of the cluster.',
         parameters: { additionalProperties: 0 },
       }),
     },
@@ -201,7 +201,7 @@ export const syntheticTree: ApiTreeNode[] = [
             path: '/nodes/{node}/qemu',
             text: 'qemu',
             leaf: 0,
-            info: { GET: method('GET', 'vmlist', { description: 'Virtual machine index (per node).' }) },
+            info: { GET: method('GET', 'vmlist', { description: 'VMs on one node.' }) },
             children: [
               guest('qemu'),
               {
@@ -210,7 +210,7 @@ export const syntheticTree: ApiTreeNode[] = [
                 leaf: 1,
                 info: {
                   POST: method('POST', 'update_vm_async', {
-                    description: 'Set virtual machine options (asynchronous API).',
+                    description: 'Change VM settings (runs as a task).',
                     parameters: { additionalProperties: 0, properties: configProps },
                     returns: { type: 'string', optional: 1 },
                   }),
@@ -222,7 +222,7 @@ export const syntheticTree: ApiTreeNode[] = [
                 leaf: 1,
                 info: {
                   POST: method('POST', 'vm_start', {
-                    description: 'Start virtual machine.',
+                    description: 'Power on the VM.',
                     parameters: { additionalProperties: 0, properties: { node, vmid } },
                     returns: { type: 'string' },
                     permissions: { check: ['perm', '/vms/{vmid}', ['VM.PowerMgmt']] },

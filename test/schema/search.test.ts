@@ -40,7 +40,7 @@ describe('searchEndpoints (synthetic schema)', () => {
     ]);
     expect(top(index, 'power on vm')).toEqual(['POST /nodes/{node}/qemu/{vmid}/status/start']);
     expect(searchEndpoints(index, 'cluster resources', 1)).toEqual([
-      { method: 'GET', template: '/cluster/resources', summary: 'Resources index (cluster wide).' },
+      { method: 'GET', template: '/cluster/resources', summary: 'Every resource of the cluster.' },
     ]);
   });
 
