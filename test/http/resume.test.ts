@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETRY_MS } from '../../src/transports/http/resume.js';
 import { textOf } from '../helpers/harness.js';
 import { startCutProxy } from './cut-proxy.js';
-import { auth, rawRequest, startInProcess, type InProcessServer } from './helpers.js';
+import { auth, healthz, rawRequest, startInProcess, type InProcessServer } from './helpers.js';
 import { openSession, readEvents } from './resume-client.js';
 
 // A long call: the simulator answers every request after LATENCY_MS, so `guest_action start` with a
@@ -91,6 +91,8 @@ describe('resumable streams (stateful Streamable HTTP)', () => {
       // Every replayed event carries an id, and the stream ends once it has carried the answer.
       expect(replay.events.every((x) => x.id)).toBe(true);
       expect(await replay.ended).toBe(true);
+      // The call was counted in flight once and settled once, although its answer went to a replay.
+      expect((await healthz(srv.url)).inflight).toBe(0);
     } finally {
       srv.sim.setLatency(0);
       await session.close();
