@@ -15,6 +15,7 @@ import { startOAuthStack, type OAuthStack } from './stack.js';
 const CAROL_PVE_SECRET = '5c0b1d7e-carol-personal-token-0001';
 let stack: OAuthStack;
 const clients: Client[] = [];
+const accessTokens: string[] = [];
 
 beforeAll(async () => {
   stack = await startOAuthStack({
@@ -32,7 +33,14 @@ beforeAll(async () => {
       },
     }),
   });
-  stack.sim.addToken({ user: 'carol@pve', tokenId: 'laptop', secret: CAROL_PVE_SECRET, privsep: false });
+  // PVE's own permissions for carol: see and power guests, nothing else.
+  stack.sim.addToken({
+    user: 'carol@pve',
+    tokenId: 'laptop',
+    secret: CAROL_PVE_SECRET,
+    privsep: false,
+    acl: [{ path: '/', privs: ['VM.Audit', 'VM.PowerMgmt', 'Sys.Audit'] }],
+  });
   registerSecret(CAROL_PVE_SECRET);
 }, 30_000);
 afterAll(async () => {
@@ -44,6 +52,7 @@ async function signIn(user: string, headers?: Record<string, string>): Promise<C
   const oauth = new TestOAuthClient(stack.as, { user });
   const { client } = await connectWithOAuth(stack.base, oauth, headers ? { headers } : {});
   registerSecret(oauth.tokens()!.access_token);
+  accessTokens.push(oauth.tokens()!.access_token);
   clients.push(client);
   return client;
 }
@@ -59,7 +68,7 @@ describe('roles from the groups claim', () => {
     const before = stack.writes().length;
     const start = await bob.callTool({
       name: 'guest_action',
-      arguments: { cluster: 'demo', vmid: 104, action: 'start' },
+      arguments: { cluster: 'demo', vmid: 102, action: 'start' },
     });
     expect(start.isError).toBe(true);
     expect(text(start)).toMatch(/reader/);
@@ -101,29 +110,38 @@ describe('roles from the groups claim', () => {
     expect(a.isError, text(a)).toBeFalsy();
     const c = await carol.callTool({
       name: 'guest_action',
-      arguments: { cluster: 'demo', vmid: 103, action: 'start' },
+      arguments: { cluster: 'demo', vmid: 105, action: 'reboot' },
     });
     expect(c.isError, text(c)).toBeFalsy();
     expect(stack.writes()).toEqual(
       expect.arrayContaining([
         'POST /nodes/pve2/qemu/102/status/start',
-        'POST /nodes/pve2/qemu/103/status/start',
+        'POST /nodes/pve3/qemu/105/status/reboot',
       ]),
     );
-    const byPath = (p: string) => stack.audit().filter((r) => r.path === p);
+    // The lines of what was sent (bob's refused try at VM 102 has its own line, under his name).
+    const byPath = (p: string) => stack.audit().filter((r) => r.path === p && r.outcome !== 'refused');
     const startedBy = (p: string) =>
       byPath(p).map((r) => r.person as { sub?: string; name?: string } | undefined);
     expect(startedBy('/nodes/pve2/qemu/102/status/start')).toEqual(
       expect.arrayContaining([expect.objectContaining({ sub: 'alice-0001', name: 'alice@example.com' })]),
     );
-    expect(startedBy('/nodes/pve2/qemu/103/status/start')).toEqual(
+    expect(startedBy('/nodes/pve3/qemu/105/status/reboot')).toEqual(
       expect.arrayContaining([expect.objectContaining({ sub: 'carol-0003', name: 'carol@example.com' })]),
     );
     // Every line of each action names its person, "sent" and "result" alike, and only that person.
     for (const r of byPath('/nodes/pve2/qemu/102/status/start'))
       expect(r.person).toMatchObject({ sub: 'alice-0001' });
-    for (const r of byPath('/nodes/pve2/qemu/103/status/start'))
+    for (const r of byPath('/nodes/pve3/qemu/105/status/reboot'))
       expect(r.person).toMatchObject({ sub: 'carol-0003' });
+  });
+
+  it("the people's OAuth tokens never reach Proxmox: every request carried the cluster's own API token", () => {
+    expect(stack.sim.requests.length).toBeGreaterThan(0);
+    const api = stack.sim.requests.filter((q) => q.path.startsWith('/api2/'));
+    expect(new Set(api.map((q) => q.authorization.tokenId))).toEqual(new Set(['root@pam!mcp']));
+    const upstream = JSON.stringify(stack.sim.requests.map((q) => [q.headers, q.query, q.body]));
+    for (const t of accessTokens) expect(upstream).not.toContain(t);
   });
 
   it("the refused attempt is audited under the reader's name too", () => {
@@ -150,7 +168,7 @@ describe('token_from "user": each person brings their own PVE token', () => {
     expect(new Set(seen)).toEqual(new Set(['carol@pve!laptop']));
     const start = await carol.callTool({
       name: 'guest_action',
-      arguments: { cluster: 'mine', vmid: 104, action: 'start' },
+      arguments: { cluster: 'mine', vmid: 100, action: 'suspend' },
     });
     expect(start.isError, text(start)).toBeFalsy();
     const audit = JSON.stringify(stack.audit());
