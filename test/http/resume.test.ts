@@ -62,6 +62,39 @@ describe('resumable streams (stateful Streamable HTTP)', () => {
     }
   });
 
+  it('guest_exec waiting on a command: its progress and result reach the SDK client across a dropped connection', async () => {
+    const proxy = await startCutProxy(srv.url, /"guest_exec"/);
+    const transport = new StreamableHTTPClientTransport(new URL('/mcp', proxy.url), {
+      requestInit: { headers: auth },
+      reconnectionOptions: {
+        initialReconnectionDelay: 100,
+        maxReconnectionDelay: 1000,
+        reconnectionDelayGrowFactor: 1.5,
+        maxRetries: 3,
+      },
+    });
+    const client = new Client({ name: 'resume-test', version: '1' });
+    try {
+      await client.connect(transport);
+      const progress: number[] = [];
+      const r = (await client.callTool(
+        { name: 'guest_exec', arguments: { vmid: 100, command: ['sleep', '3'], timeout_seconds: 20 } },
+        undefined,
+        { timeout: 20_000, onprogress: (p) => void progress.push(p.progress) },
+      )) as CallToolResult;
+      expect(r.isError, textOf(r)).toBeFalsy();
+      expect(r.structuredContent).toMatchObject({ exitcode: 0 });
+      expect(proxy.cuts).toBe(1);
+      expect(proxy.seen.some((s) => s.method === 'GET' && s.lastEventId)).toBe(true);
+      // Progress sent after the cut arrived too (replayed or live on the resumed stream).
+      expect(progress.length).toBeGreaterThan(0);
+    } finally {
+      await transport.terminateSession().catch(() => {});
+      await client.close();
+      await proxy.close();
+    }
+  });
+
   it('a raw client: POST a long call, keep the priming event id, drop the stream, GET with Last-Event-ID and receive the result', async () => {
     const session = await openSession(srv.url, LATEST_PROTOCOL_VERSION);
     srv.sim.setLatency(LATENCY_MS);
