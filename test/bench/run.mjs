@@ -5,8 +5,9 @@
 // minimal environment (PATH, HOME; lib/env.mjs says why), and so is every child they start. Figures
 // are medians; ratios are measured side by side in the same run. Nothing asserts: the targets are in
 // the table.
-//   node test/bench/run.mjs [--only=tools,cold,calls,first,memory,inventory,soak,fanout,http,package]
-//                           [--node=20,24] [--soak=CALLS] [--calls=N] [--markdown]
+//   node test/bench/run.mjs [--only=tools,cold,calls,first,memory,inventory,soak,fanout,http,replicas,package]
+//                           [--node=20,24] [--soak=CALLS] [--calls=N] [--replica-calls=N] [--markdown]
+// One section alone: e.g. `npm run build && node test/bench/run.mjs --only=replicas --node=20 --markdown`.
 // --soak: length of the mixed-call soak per Node; default 40,000 calls, the issue's figure (about 80 s per
 // Node at ~500 calls/s on a busy 2-core machine); --soak=8000 for a quicker look.
 import { spawn } from 'node:child_process';
@@ -17,7 +18,7 @@ import { node24 } from './lib/node24.mjs';
 
 const SUITE = fileURLToPath(new URL('./suite.mjs', import.meta.url));
 /** Measured once (on the first Node): they do not depend on it, or are about the package. */
-const ONCE = new Set(['tools', 'fanout', 'http', 'package']);
+const ONCE = new Set(['tools', 'fanout', 'http', 'replicas', 'package']);
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -25,12 +26,26 @@ const only = flag('only')?.split(',');
 const nodes = (flag('node') ?? '20,24').split(',');
 const soakCalls = Number(flag('soak') ?? 40_000);
 const calls = Number(flag('calls') ?? 500);
+/** Calls per client in the replicas section (50 clients; default 100, the replica test's figure). */
+const replicaCalls = Number(flag('replica-calls') ?? 100);
 const markdown = argv.includes('--markdown');
-const ALL = ['tools', 'cold', 'calls', 'first', 'memory', 'inventory', 'soak', 'fanout', 'http', 'package'];
+const ALL = [
+  'tools',
+  'cold',
+  'calls',
+  'first',
+  'memory',
+  'inventory',
+  'soak',
+  'fanout',
+  'http',
+  'replicas',
+  'package',
+];
 
 function runSuite(bin, sections) {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, [SUITE, JSON.stringify({ only: sections, soakCalls, calls })], {
+    const child = spawn(bin, [SUITE, JSON.stringify({ only: sections, soakCalls, calls, replicaCalls })], {
       // The machine's environment goes along in one variable, for the one row that measures with it.
       env: cleanEnv({ PMCP_BENCH_MACHINE_ENV: JSON.stringify(process.env) }),
       stdio: ['ignore', 'pipe', 'inherit'],

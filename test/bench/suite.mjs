@@ -12,6 +12,7 @@ import { configDir } from './lib/config.mjs';
 import { startSimProcess } from './lib/sim.mjs';
 import { afterCalls, afterInventories, soak } from './memory.mjs';
 import { packageFigures } from './package.mjs';
+import { replicaScaling } from './replicas.mjs';
 import { toolListSize } from './tool-list-size.mjs';
 
 const GUESTS = 10_000;
@@ -59,6 +60,9 @@ try {
     return fanOut({ healthy: demo, hanging });
   });
   await section('http', 'HTTP', () => httpLoad({ cwd: demoDir }));
+  await section('replicas', 'replicas', () =>
+    replicaScaling({ cwd: demoDir, calls: opts.replicaCalls ?? 100 }),
+  );
   await section('package', 'package', () => packageFigures());
 } finally {
   await Promise.all(sims.map((s) => s.close()));

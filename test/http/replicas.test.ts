@@ -114,7 +114,8 @@ describe('replicas: proxmox-mcp sse --stateless behind a load balancer', () => {
     process.stderr.write(
       `replicas: ${CLIENTS} clients x ${CALLS_PER_CLIENT} calls over ${REPLICAS} replicas in ${seconds.toFixed(1)} s ` +
         `(${((CLIENTS * CALLS_PER_CLIENT) / seconds).toFixed(0)} calls/s, p50 ${p(0.5).toFixed(0)} ms, ` +
-        `p99 ${p(0.99).toFixed(0)} ms); requests per replica ${lb.served.join(' / ')}\n`,
+        `p99 ${p(0.99).toFixed(0)} ms); requests per replica ${lb.served.join(' / ')} ` +
+        `(sent again after a closed keep-alive connection: ${lb.retried.join(' / ')})\n`,
     );
 
     expect(errors.slice(0, 5)).toEqual([]);

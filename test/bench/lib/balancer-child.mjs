@@ -7,7 +7,9 @@ const lb = await startBalancer(upstreams, roundRobin(upstreams.length));
 process.stdout.write(`${JSON.stringify({ url: lb.url })}\n`);
 process.stdin.resume();
 process.stdin.on('end', async () => {
-  process.stderr.write(`balancer: requests per replica ${lb.served.join(' / ')}\n`);
+  process.stderr.write(
+    `balancer: requests per replica ${lb.served.join(' / ')}; sent again after a closed keep-alive connection ${lb.retried.join(' / ')}\n`,
+  );
   await lb.close();
   process.exit(0);
 });

@@ -5,6 +5,8 @@ export interface Balancer {
   url: string;
   /** Requests forwarded to each replica, by index. */
   served: number[];
+  /** Requests sent again on a new connection after a kept-alive one was closed under them, by index. */
+  retried: number[];
   close(): Promise<void>;
 }
 

@@ -10,10 +10,10 @@ import http from 'node:http';
  */
 export async function startBalancer(upstreams, pick) {
   const served = upstreams.map(() => 0);
+  const retried = upstreams.map(() => 0);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const server = http.createServer((req, res) => {
-    const i = pick(req);
-    served[i]++;
+
+  const forward = (req, res, i, body, again) => {
     const upstream = http.request(
       new URL(req.url ?? '/', upstreams[i]),
       { method: req.method, headers: req.headers, agent },
@@ -23,18 +23,40 @@ export async function startBalancer(upstreams, pick) {
       },
     );
     upstream.on('error', (err) => {
+      // A kept-alive connection the replica closed as it idled, just as this request went out on it:
+      // nothing reached the replica, and Node's documented answer is to send it again on a new one
+      // (request.reusedSocket). What proxies in front of real replicas do too.
+      if (
+        upstream.reusedSocket &&
+        !again &&
+        !res.headersSent &&
+        /ECONNRESET|socket hang up/.test(err.message)
+      ) {
+        retried[i]++;
+        return forward(req, res, i, body, true);
+      }
       // Said, so that a 502 a client reports can be traced to the replica and the reason.
       process.stderr.write(`balancer: ${req.method} ${req.url} to replica ${i}: ${err.message}\n`);
       if (!res.headersSent) res.writeHead(502);
       res.end();
     });
     res.on('close', () => upstream.destroy());
-    req.pipe(upstream);
+    upstream.end(body);
+  };
+
+  const server = http.createServer((req, res) => {
+    const i = pick(req);
+    served[i]++;
+    // MCP request bodies are small JSON: buffered, so a request can be sent again.
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => forward(req, res, i, Buffer.concat(chunks), false));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     served,
+    retried,
     close: () =>
       new Promise((resolve) => {
         agent.destroy();
