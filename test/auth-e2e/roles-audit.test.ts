@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TOKEN_SECRET } from '../../src/simulator/testing/index.js';
+import { runCli } from '../helpers/cli.js';
 import { connectWithOAuth, TestOAuthClient } from '../helpers/oauth-client.js';
 import { registerSecret } from '../helpers/recording.js';
 import { startOAuthStack, type OAuthStack } from './stack.js';
@@ -25,7 +30,7 @@ beforeAll(async () => {
           url: sim.url,
           user: 'root@pam',
           token_id: 'mcp',
-          token_secret: '8b9f6c1e-2d4a-4f7b-9c3e-5a1d7e0f4b62',
+          token_secret: DEMO_TOKEN_SECRET,
           fingerprint: sim.fingerprint,
         },
         // Same simulator, but each person brings their own PVE API token.
@@ -175,5 +180,37 @@ describe('token_from "user": each person brings their own PVE token', () => {
     expect(audit).toContain('carol-0003');
     expect(audit).not.toContain(CAROL_PVE_SECRET);
     expect(stack.server.stderr()).not.toContain(CAROL_PVE_SECRET);
+  });
+});
+
+describe('start-up', () => {
+  it('OAuth with no `access` anywhere is refused at start-up (exit 78), showing the block to add', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pmcp-noaccess-'));
+    try {
+      const file = path.join(dir, 'clusters.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          clusters: {
+            demo: {
+              url: stack.sim.url,
+              user: 'root@pam',
+              token_id: 'mcp',
+              token_secret: DEMO_TOKEN_SECRET,
+              fingerprint: stack.sim.fingerprint,
+            },
+          },
+        }),
+      );
+      const r = await runCli(['sse', '--port', '0', '--config', file], {
+        env: { MCP_OAUTH_ISSUER: stack.as.issuer },
+        timeoutMs: 15_000,
+      });
+      expect(r.code).toBe(78);
+      expect(r.stderr).toContain('"access"');
+      expect(r.stderr).toContain('"operator": ["pve-operators"]');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
