@@ -1,4 +1,7 @@
 import type { ClusterPolicy } from '../safety/policy.js';
+import type { AccessSetting } from './access-types.js';
+
+export { ROLES, type AccessSetting, type Role } from './access-types.js';
 
 /** A cluster entry after validation, interpolation and secret resolution: what the client is built from. */
 export interface ClusterConfig {
@@ -24,17 +27,6 @@ export interface ClusterConfig {
   confirmation?: ConfirmationSetting;
   /** Per-person roles (clusters.json `access`); applied only to requests of a signed-in person (OAuth). */
   access?: AccessSetting;
-}
-
-export type Role = 'admin' | 'operator' | 'reader';
-export const ROLES: readonly Role[] = ['admin', 'operator', 'reader'];
-
-/** `access` after resolution: claim names, each role's claim values, and where it was set. */
-export interface AccessSetting {
-  claims: string[];
-  roles: Record<Role, string[]>;
-  /** e.g. `top-level access in /etc/pmcp/clusters.json`; quoted in refusals. */
-  source: string;
 }
 
 /**

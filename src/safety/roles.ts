@@ -1,5 +1,5 @@
 import type { Caller } from '../auth/caller.js';
-import { ROLES, type AccessSetting, type Role } from '../config/types.js';
+import { ROLES, type AccessSetting, type Role } from '../config/access-types.js';
 import type { Params } from '../proxmox/encode.js';
 import { compileRule, type PolicyRule } from './rules.js';
 
