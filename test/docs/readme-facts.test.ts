@@ -36,6 +36,17 @@ describe('README facts', () => {
     expect(undocumented).toEqual([]);
   });
 
+  it('documents every MCP_* environment variable of the HTTP server the code reads', () => {
+    const read = new Set(
+      sourceFiles(path.join(repoRoot, 'src')).flatMap((f) =>
+        [...readFileSync(f, 'utf8').matchAll(/(?<![A-Z_])(MCP_[A-Z_]+)\b/g)].map((m) => m[1]!),
+      ),
+    );
+    expect(read).toContain('MCP_METRICS_PORT');
+    const undocumented = [...read].filter((name) => !readme.includes(`\`${name}`));
+    expect(undocumented).toEqual([]);
+  });
+
   it('states the download size that npm pack measures (within 15%)', () => {
     // --ignore-scripts: prepack would rebuild dist/ under the tests that run it.
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
