@@ -11,6 +11,7 @@ import { DEMO_TOKEN_SECRET } from '../../src/simulator/index.js';
 import { toolCatalog } from '../../src/tools/catalog.js';
 import { assertBuilt, envFor, runCli } from '../helpers/cli.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
+import { authInfoFor, person, sendAs, TEAM_ACCESS } from '../roles/people.js';
 import { scrape, sumOf, type Sample } from '../helpers/prometheus.js';
 import {
   TOKEN,
@@ -146,6 +147,25 @@ describe('tool calls and upstream exchanges', () => {
     expect(moved(REFUSALS, { reason: 'policy', cluster: 'demo' })).toBe(1);
     expect(moved(REFUSALS, { reason: 'read-only', cluster: 'lab' })).toBe(1);
     expect(moved(REFUSALS, { reason: 'not-confirmed', cluster: 'demo' })).toBe(1);
+  });
+
+  it("refused by a person's role: counted as a role refusal, and the person appears in no label", async () => {
+    const team = await startHarness({ clusters: [{ name: 'demo', config: { access: TEAM_ACCESS } }] });
+    try {
+      const as = sendAs(team);
+      const rita = person('u-rita-4821', { name: 'rita.k@example.com', groups: ['pve-readers'] });
+      const moved = await delta(async () => {
+        const r = await as.call(authInfoFor(rita), 'guest_action', { vmid: 102, action: 'start' });
+        expect(textOf(r)).toMatch(/reader/);
+      });
+      expect(moved(REFUSALS, { reason: 'role', cluster: 'demo' })).toBe(1);
+      expect(moved(CALLS, { tool: 'guest_action', cluster: 'demo', outcome: 'refused' })).toBe(1);
+      const text = await (await fetch(`${metricsServer.url}/metrics`)).text();
+      for (const who of ['u-rita-4821', 'rita.k@example.com', 'pve-readers', 'opaque-test-access-token'])
+        expect(text).not.toContain(who);
+    } finally {
+      await team.close();
+    }
   });
 
   it('a tool or cluster that does not exist is counted under one label, never under its own name', async () => {
