@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeJwt } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { connectWithOAuth, TestOAuthClient } from '../helpers/oauth-client.js';
 import { startOAuthProvider, type TestOAuthProvider } from '../helpers/oauth-provider.js';
 import { registerSecret } from '../helpers/recording.js';
@@ -22,7 +22,8 @@ beforeAll(async () => {
     // Skew 0 so the expiry tests need not wait 30 s past a token's end.
     env: { MCP_OAUTH_SCOPES: REQUIRED_SCOPE, MCP_OAUTH_CLOCK_SKEW: '0' },
   });
-  otherIssuer = await startOAuthProvider();
+  // Same signing key and kid as the real issuer: only the `iss` check can tell its tokens apart.
+  otherIssuer = await startOAuthProvider({ signingKeys: stack.as.signingKeys });
 }, 30_000);
 afterAll(async () => {
   await stack?.close();
@@ -116,6 +117,7 @@ describe('tokens the authorization server issued, accepted or refused', () => {
     const res = await initializeWith(t.access_token);
     expect(res.status).toBe(401);
     expect(challenge(res)).toMatch(/error="invalid_token"/);
+    expect(challenge(res)).toMatch(/error_description="[^"]*audience/);
     expect(challenge(res)).toMatch(/resource_metadata="/);
   });
 
@@ -128,16 +130,23 @@ describe('tokens the authorization server issued, accepted or refused', () => {
       const res = await initializeWith(t.access_token);
       expect(res.status).toBe(401);
       expect(challenge(res)).toMatch(/error="invalid_token"/);
+      expect(challenge(res)).toMatch(/error_description="[^"]*expired/);
     } finally {
       stack.as.setAccessTokenTtl(300);
     }
   });
 
-  it('refuses a token from another issuer (same audience, same claims) with 401', async () => {
+  it('refuses a token from another issuer (same audience, claims and signing key) with 401', async () => {
     const t = await otherIssuer.issueToken({ user: 'alice', resource: mcpResource(), scope: REQUIRED_SCOPE });
+    expect(decodeProtectedHeader(t.access_token).kid).toBe(
+      decodeProtectedHeader(
+        (await stack.as.issueToken({ user: 'alice', resource: mcpResource() })).access_token,
+      ).kid,
+    );
     const res = await initializeWith(t.access_token);
     expect(res.status).toBe(401);
     expect(challenge(res)).toMatch(/error="invalid_token"/);
+    expect(challenge(res)).toMatch(/error_description="[^"]*issued by/);
   });
 
   it('refuses a token whose claims were altered after signing (bad signature) with 401', async () => {
@@ -148,6 +157,7 @@ describe('tokens the authorization server issued, accepted or refused', () => {
     const res = await initializeWith(`${header}.${forged}.${signature}`);
     expect(res.status).toBe(401);
     expect(challenge(res)).toMatch(/error="invalid_token"/);
+    expect(challenge(res)).toMatch(/error_description="[^"]*signature/);
   });
 
   it('refuses a token without the required scope with 403 insufficient_scope naming it', async () => {

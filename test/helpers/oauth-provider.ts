@@ -45,6 +45,11 @@ export const PREREGISTERED_CLIENT = {
 export interface TestOAuthProviderOptions {
   /** Access token lifetime in seconds (default 300); changeable later with `setAccessTokenTtl`. */
   accessTokenTtl?: number;
+  /**
+   * Sign with these keys (private JWKs, same `kid`s) instead of fresh ones: a second issuer sharing
+   * the first one's keys proves the resource server checks `iss`, not only the signature.
+   */
+  signingKeys?: JWK[];
 }
 
 export interface TokenResponse {
@@ -74,6 +79,8 @@ export interface TestOAuthProvider {
    * would do it: what tests use to get tokens with chosen properties (user, resource, scope).
    */
   issueToken(opts: { user: string; resource?: string; scope?: string }): Promise<TokenResponse>;
+  /** The private signing keys in use (for `signingKeys` of another test issuer). */
+  readonly signingKeys: JWK[];
   /** Signs new tokens with a fresh key; the JWKS then lists the new key (and the old one if `keepOld`). */
   rotateKeys(opts?: { keepOld?: boolean }): Promise<void>;
   close(): Promise<void>;
@@ -152,7 +159,7 @@ export async function startOAuthProvider(opts: TestOAuthProviderOptions = {}): P
   const issuedFor: string[] = [];
   const Adapter = memoryAdapterFactory();
   const cookieKeys = [randomBytes(16).toString('hex')];
-  let keys: JWK[] = [await signingKey()];
+  let keys: JWK[] = opts.signingKeys ?? [await signingKey()];
 
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -367,6 +374,9 @@ export async function startOAuthProvider(opts: TestOAuthProviderOptions = {}): P
   return {
     issuer,
     issuedFor,
+    get signingKeys() {
+      return keys;
+    },
     loginAs: (user) => {
       if (!TEST_USERS[user]) throw new Error(`no test user ${user}`);
       nextUser = user;
