@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { assertBuilt } from '../helpers/cli.js';
 import { startOAuthProvider, type TestOAuthProvider } from '../helpers/oauth-provider.js';
-import { registerSecret } from '../helpers/recording.js';
+import { recordOutput, registerSecret } from '../helpers/recording.js';
 import { spawnSse, type SpawnedServer } from '../http/helpers.js';
 
 /**
@@ -78,6 +78,8 @@ export async function startOAuthStack(
       } catch {
         return [];
       }
+      // The secret sweep scans what the server wrote to the audit file too.
+      recordOutput('audit', text);
       return text
         .split('\n')
         .filter(Boolean)
