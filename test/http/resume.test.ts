@@ -132,6 +132,36 @@ describe('resumable streams (stateful Streamable HTTP)', () => {
     }
   });
 
+  it('a 2025-06-18 client gets no priming event (the SDK primes 2025-11-25 only), but resumes from any event id it got', async () => {
+    const session = await openSession(srv.url, '2025-06-18');
+    try {
+      const call = await session.post({
+        jsonrpc: '2.0',
+        id: 9,
+        method: 'tools/call',
+        params: {
+          name: 'guest_exec',
+          arguments: { vmid: 100, command: ['sleep', '2'], timeout_seconds: 20 },
+          _meta: { progressToken: 'p9' },
+        },
+      });
+      // The first event is a progress notification, with an id; no empty priming event, no retry.
+      const first = await readEvents(call, 1, 15_000);
+      expect(first.events[0]).toMatchObject({
+        id: expect.any(String),
+        message: { method: 'notifications/progress' },
+      });
+      expect(first.events[0]!.retry).toBeUndefined();
+      first.abort();
+      const resumed = await session.get({ 'last-event-id': first.events[0]!.id! });
+      expect(resumed.status).toBe(200);
+      const replay = await readEvents(resumed, (e) => e.some((x) => x.message?.id === 9), 20_000);
+      expect(replay.events.at(-1)!.message).toMatchObject({ result: { structuredContent: { exitcode: 0 } } });
+    } finally {
+      await session.close();
+    }
+  });
+
   it('a resumed stream whose answer was stored while the client was away delivers it and ends', async () => {
     const session = await openSession(srv.url, LATEST_PROTOCOL_VERSION);
     try {
