@@ -190,6 +190,26 @@ describe('bad tokens are refused with 401 invalid_token and a description that h
   });
 });
 
+describe('the algorithm allow-list (MCP_OAUTH_ALGORITHMS)', () => {
+  it('a token signed with a published key but an algorithm not on the list is refused', async () => {
+    const es = await startOAuthServer(issuer, { MCP_OAUTH_ALGORITHMS: 'ES256' });
+    try {
+      const t = await issuer.sign({ aud: `${es.url}/mcp` });
+      const r = await rawRequest(es.url, '/mcp', {
+        method: 'POST',
+        body: initializeBody,
+        headers: { authorization: `Bearer ${t}` },
+      });
+      expect(r.status).toBe(401);
+      expect(challenge(r.headers['www-authenticate']).error_description).toMatch(
+        /signing algorithm is not accepted \(accepted: ES256\)/,
+      );
+    } finally {
+      await es.close();
+    }
+  });
+});
+
 describe('refusals are counted as auth refusals', () => {
   afterEach(() => setMetricsSink(undefined));
   it('each 401 adds one', async () => {
