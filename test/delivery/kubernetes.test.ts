@@ -16,6 +16,11 @@ import {
   type K8sObject,
 } from './helpers/kustomize.js';
 import { sourceMentions } from './helpers/source.js';
+import {
+  serviceMonitorShape,
+  serviceMonitorTargets,
+  type ServiceMonitorSpec,
+} from './helpers/service-monitor.js';
 
 /**
  * deploy/kubernetes/: every object valid against the Kubernetes API schemas (kubernetes-models), and
@@ -101,69 +106,6 @@ function validateObject(o: K8sObject): void {
   const Model = MODELS[`${o.apiVersion} ${o.kind}`];
   if (!Model) throw new Error(`no kubernetes-models class listed for ${o.apiVersion} ${o.kind}`);
   new Model(o as never).validate();
-}
-
-interface ServiceMonitorSpec {
-  selector?: { matchLabels?: Record<string, unknown>; [k: string]: unknown };
-  endpoints?: Array<Record<string, unknown>>;
-  [k: string]: unknown;
-}
-
-/**
- * ServiceMonitor is the Prometheus Operator's CRD, which kubernetes-models does not carry: its shape is
- * checked here against the fields of monitoring.coreos.com/v1 that our example uses, strictly (an
- * unknown key is a typo the operator would reject or ignore). Whether it finds our Service is checked
- * on the rendered overlay (serviceMonitorTargets).
- */
-function serviceMonitorShape(o: K8sObject): string[] {
-  const out: string[] = [];
-  const spec = o.spec as ServiceMonitorSpec | undefined;
-  const known = (obj: object, keys: string[], where: string) => {
-    for (const k of Object.keys(obj)) if (!keys.includes(k)) out.push(`${where}: unknown field ${k}`);
-  };
-  if (!o.metadata?.name) out.push('metadata.name missing');
-  if (!spec) return [...out, 'spec missing'];
-  known(
-    spec,
-    ['selector', 'endpoints', 'namespaceSelector', 'jobLabel', 'targetLabels', 'podTargetLabels'],
-    'spec',
-  );
-  const labels = spec.selector?.matchLabels;
-  if (!labels || !Object.keys(labels).length) out.push('spec.selector.matchLabels missing or empty');
-  else if (Object.values(labels).some((v) => typeof v !== 'string'))
-    out.push('spec.selector.matchLabels: non-string value');
-  if (!Array.isArray(spec.endpoints) || !spec.endpoints.length)
-    return [...out, 'spec.endpoints missing or empty'];
-  for (const [i, e] of spec.endpoints.entries()) {
-    const where = `spec.endpoints[${i}]`;
-    known(e, ['port', 'targetPort', 'path', 'interval', 'scrapeTimeout', 'scheme', 'honorLabels'], where);
-    if (typeof e.port !== 'string' || !e.port) out.push(`${where}.port: expected the Service port's name`);
-    if (e.path !== undefined && (typeof e.path !== 'string' || !e.path.startsWith('/')))
-      out.push(`${where}.path: expected an absolute path`);
-    for (const d of ['interval', 'scrapeTimeout'])
-      if (e[d] !== undefined && !/^(\d+(ms|s|m|h))+$/.test(String(e[d])))
-        out.push(`${where}.${d}: not a duration`);
-    if (e.scheme !== undefined && !['http', 'https'].includes(String(e.scheme)))
-      out.push(`${where}.scheme: not http(s)`);
-  }
-  return out;
-}
-
-/**
- * What a ServiceMonitor scrapes in a rendered deployment: the Services of its namespace whose labels
- * include its selector, and of those the ports named by its endpoints (the operator's own matching).
- */
-function serviceMonitorTargets(objects: K8sObject[], sm: K8sObject): string[] {
-  const spec = sm.spec as ServiceMonitorSpec;
-  const selector = spec.selector?.matchLabels ?? {};
-  return byKind(objects, 'Service')
-    .filter((s) => s.metadata.namespace === sm.metadata.namespace)
-    .filter((s) => Object.entries(selector).every(([k, v]) => s.metadata.labels?.[k] === v))
-    .flatMap((s) =>
-      (spec.endpoints ?? [])
-        .filter((e) => (s.spec as ServiceSpec).ports.some((p) => p.name === e.port))
-        .map((e) => `${s.metadata.name}:${String(e.port)}${String(e.path ?? '/metrics')}`),
-    );
 }
 
 const MB = 1024 * 1024;
