@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETRY_MS } from '../../src/transports/http/resume.js';
 import { textOf } from '../helpers/harness.js';
 import { startCutProxy } from './cut-proxy.js';
-import { auth, healthz, rawRequest, startInProcess, type InProcessServer } from './helpers.js';
+import { auth, healthz, rawRequest, startInProcess, waitFor, type InProcessServer } from './helpers.js';
 import { openSession, readEvents } from './resume-client.js';
 
 // A long call: the simulator answers every request after LATENCY_MS, so `guest_action start` with a
@@ -175,7 +175,7 @@ describe('resumable streams (stateful Streamable HTTP)', () => {
       const first = await readEvents(call, 1);
       first.abort();
       // The answer is produced while nobody listens (the SDK keeps it only in the store).
-      await new Promise((r) => setTimeout(r, 1_000));
+      await waitFor(async () => (await healthz(srv.url)).inflight === 0, 10_000, 'the call to settle');
       const before = srv.handle.stats().streams;
       const resumed = await session.get({ 'last-event-id': first.events[0]!.id! });
       const replay = await readEvents(resumed, (e) => e.some((x) => x.message?.id === 8), 5_000);
