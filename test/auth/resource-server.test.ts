@@ -478,6 +478,53 @@ describe('discovery', () => {
   });
 });
 
+describe('the signing keys unreachable after discovery', () => {
+  it('a token gets 503 with Retry-After (not a misleading 401) until the key set can be fetched', async () => {
+    const flaky = await startLocalIssuer();
+    const s = await startOAuthServer(flaky);
+    try {
+      await waitForLog(s, /authorization server .* discovered/);
+      flaky.down = true;
+      const t = await flaky.sign({ aud: `${s.url}/mcp` });
+      const call = () =>
+        rawRequest(s.url, '/mcp', {
+          method: 'POST',
+          body: initializeBody,
+          headers: { authorization: `Bearer ${t}` },
+        });
+      const down = await call();
+      expect(down.status).toBe(503);
+      expect(down.headers['retry-after']).toBe('5');
+      expect(down.json?.error?.message).toMatch(/signing keys/);
+      flaky.down = false;
+      expect((await call()).status).toBe(200);
+    } finally {
+      await s.close();
+      await flaky.close();
+    }
+  });
+});
+
+describe('CORS for browser clients', () => {
+  it('a preflight from an allowed origin may send X-Proxmox-Token and read WWW-Authenticate', async () => {
+    const r = await rawRequest(srv.url, '/mcp', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST' },
+    });
+    expect(r.status).toBe(204);
+    expect(r.headers['access-control-allow-headers']).toMatch(/\bx-proxmox-token\b/);
+    expect(r.headers['access-control-expose-headers']).toMatch(/\bwww-authenticate\b/);
+  });
+});
+
+async function waitForLog(s: InProcessServer, re: RegExp): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!re.test(s.logs.join('\n'))) {
+    if (Date.now() > deadline) throw new Error(`no log line matching ${re}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('introspection of opaque tokens (RFC 7662)', () => {
   let intro: LocalIssuer;
   let s: InProcessServer;
