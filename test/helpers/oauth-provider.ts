@@ -42,6 +42,15 @@ export const PREREGISTERED_CLIENT = {
   redirect_uri: 'http://127.0.0.1:1/callback',
 };
 
+/**
+ * The confidential client the resource server authenticates with at the introspection endpoint
+ * (MCP_OAUTH_CLIENT_ID / MCP_OAUTH_CLIENT_SECRET), as one registers it in Keycloak for a service.
+ */
+export const RESOURCE_SERVER_CLIENT = {
+  client_id: 'proxmox-mcp',
+  client_secret: 'rs-secret-0f3c9a7e5b1d4c2a8e6f',
+};
+
 export interface TestOAuthProviderOptions {
   /** Access token lifetime in seconds (default 300); changeable later with `setAccessTokenTtl`. */
   accessTokenTtl?: number;
@@ -66,6 +75,10 @@ export interface TestOAuthProvider {
   /** Who the next authorization logs in as (a key of TEST_USERS). Default: alice. */
   loginAs(user: string): void;
   setAccessTokenTtl(seconds: number): void;
+  /** `opaque`: resource access tokens become opaque strings, checkable only by introspection. */
+  setAccessTokenFormat(format: 'jwt' | 'opaque'): void;
+  /** Revokes a token the pre-registered client holds (RFC 7009). */
+  revoke(token: string): Promise<void>;
   /** The resources tokens were issued for, in order (what clients asked for with `resource`). */
   issuedFor: string[];
   /**
@@ -155,6 +168,7 @@ function pkcePair() {
 export async function startOAuthProvider(opts: TestOAuthProviderOptions = {}): Promise<TestOAuthProvider> {
   const ProviderClass = await importProvider();
   let ttl = opts.accessTokenTtl ?? 300;
+  let format: 'jwt' | 'opaque' = 'jwt';
   let nextUser = 'alice';
   const issuedFor: string[] = [];
   const Adapter = memoryAdapterFactory();
@@ -178,6 +192,13 @@ export async function startOAuthProvider(opts: TestOAuthProviderOptions = {}): P
         redirect_uris: [PREREGISTERED_CLIENT.redirect_uri],
         token_endpoint_auth_method: 'none',
         grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+      },
+      {
+        ...RESOURCE_SERVER_CLIENT,
+        redirect_uris: ['http://127.0.0.1:1/unused'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: ['authorization_code'],
         response_types: ['code'],
       },
     ],
@@ -209,9 +230,9 @@ export async function startOAuthProvider(opts: TestOAuthProviderOptions = {}): P
           issuedFor.push(resource);
           return {
             scope: RESOURCE_SCOPES.join(' '),
-            accessTokenFormat: 'jwt',
+            accessTokenFormat: format,
             accessTokenTTL: ttl,
-            jwt: { sign: { alg: 'RS256' } },
+            ...(format === 'jwt' ? { jwt: { sign: { alg: 'RS256' } } } : {}),
           };
         },
       },
@@ -382,6 +403,15 @@ export async function startOAuthProvider(opts: TestOAuthProviderOptions = {}): P
       nextUser = user;
     },
     setAccessTokenTtl: (seconds) => (ttl = seconds),
+    setAccessTokenFormat: (f) => (format = f),
+    revoke: async (token) => {
+      const res = await fetch(`${issuer}/token/revocation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token, client_id: PREREGISTERED_CLIENT.client_id }),
+      });
+      if (!res.ok) throw new Error(`revocation: ${res.status} ${await res.text()}`);
+    },
     authorize,
     issueToken,
     rotateKeys: async ({ keepOld = false } = {}) => {
