@@ -4,6 +4,7 @@ import {
   ProxmoxError,
   ProxmoxHttpError,
   ProxmoxNetworkError,
+  ProxmoxRefusedError,
   ProxmoxTimeoutError,
   ProxmoxTlsError,
 } from '../proxmox/errors.js';
@@ -64,6 +65,8 @@ export const listClusters = defineTool({
             {
               signal: ctx.signal,
               timeoutMs: Math.min(PROBE_TIMEOUT_MS, h.config.timeoutMs),
+              // A signed-in person probes with their role and, where the cluster wants it, their token.
+              context: ctx.requestContext,
             },
           );
           return { ...base, state: 'ok', reachable: true, version: String(v?.version ?? 'unknown') };
@@ -84,7 +87,9 @@ export const listClusters = defineTool({
             ? `ok, PVE ${r.version}`
             : r.state === 'unreachable'
               ? 'unreachable'
-              : `answered ${r.http_status ? `HTTP ${r.http_status}` : 'with an error'}`,
+              : !r.reachable
+                ? 'not asked (refused here)'
+                : `answered ${r.http_status ? `HTTP ${r.http_status}` : 'with an error'}`,
         ]),
       ) +
       rows
@@ -112,6 +117,8 @@ type ProbeFailure = Pick<z.infer<typeof clusterRow>, 'state' | 'reachable' | 'ht
  * "check the path".
  */
 function probeFailure(err: unknown, cluster: ClusterConfig): ProbeFailure {
+  // Refused before anything was sent (the person's role, no personal token): the host was not asked.
+  if (err instanceof ProxmoxRefusedError) return { state: 'error', reachable: false, error: err.message };
   if (
     err instanceof ProxmoxNetworkError ||
     err instanceof ProxmoxTlsError ||
