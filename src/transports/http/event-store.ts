@@ -18,7 +18,10 @@ export interface EventStoreLimits {
  * below the slow-client guard's unread limit (4 MiB): a whole replay written at once is never mistaken
  * for a client that stopped reading.
  */
-export const EVENT_STORE_DEFAULTS: EventStoreLimits = { maxEvents: 1000, maxBytes: 1024 * 1024 };
+export const EVENT_STORE_DEFAULTS: Readonly<EventStoreLimits> = Object.freeze({
+  maxEvents: 1000,
+  maxBytes: 1024 * 1024,
+});
 
 /** What an entry costs besides its data: its id, its stream id and the map slot, roughly. */
 const ENTRY_OVERHEAD = 128;
@@ -64,7 +67,7 @@ export class SessionEventStore implements EventStore {
    */
   batches = false;
 
-  constructor(private readonly limits: EventStoreLimits = EVENT_STORE_DEFAULTS) {
+  constructor(private readonly limits: Readonly<EventStoreLimits> = EVENT_STORE_DEFAULTS) {
     totals.stores++;
   }
 
