@@ -35,7 +35,7 @@ interface StoredEvent {
   answer: boolean;
 }
 
-/** Totals over every live store in this process: what the bounds tests (and an operator) can check. */
+/** Totals over every live store in this process, for the bounds tests (a metrics gauge could read it too). */
 const totals = { stores: 0, events: 0, bytes: 0 };
 export function storedEventTotals(): Readonly<typeof totals> {
   return { ...totals };
