@@ -100,9 +100,16 @@ export function roleScope(role: Role | 'none'): string {
   }
 }
 
+/** Values shown per claim in a refusal: directories put people in hundreds of groups. */
+const SHOWN_VALUES = 10;
+
 /** The values of the role claims a person has, for the refusal of someone who matched nothing. */
 export function claimValuesOf(caller: Caller, access: AccessSetting): string {
-  const parts = access.claims.map((c) => `${c}: ${(caller.claims[c] ?? []).join(', ') || '(none)'}`);
+  const parts = access.claims.map((c) => {
+    const values = caller.claims[c] ?? [];
+    const more = values.length > SHOWN_VALUES ? ` and ${values.length - SHOWN_VALUES} more` : '';
+    return `${c}: ${values.slice(0, SHOWN_VALUES).join(', ') || '(none)'}${more}`;
+  });
   return parts.join('; ');
 }
 

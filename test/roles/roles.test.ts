@@ -124,6 +124,12 @@ describe('no role', () => {
     expect(textOf(r)).toContain('(groups: marketing)');
     expect(textOf(r)).toContain('admin: pve-admins; operator: pve-operators; reader: pve-readers');
     expect(sim.requests).toEqual([]);
+    // A person in hundreds of groups gets a refusal of bounded size.
+    const many = person('u-max', { groups: Array.from({ length: 300 }, (_, i) => `team-${i}`) });
+    const bounded = await as.call(authInfoFor(many), 'list_nodes');
+    expect(textOf(bounded)).toContain(
+      '(groups: team-0, team-1, team-2, team-3, team-4, team-5, team-6, team-7, team-8, team-9 and 290 more)',
+    );
   });
 
   it('a cluster without access refuses everyone signed in, and "*" gives every signed-in person the role', async () => {
