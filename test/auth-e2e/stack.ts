@@ -38,6 +38,8 @@ export async function startOAuthStack(
     /** Extra top-level or cluster settings merged into clusters.json. */
     config?: (sim: Simulator) => Record<string, unknown>;
     as?: TestOAuthProvider;
+    /** Extra `sse` flags, e.g. `--stateless`. */
+    args?: string[];
   } = {},
 ): Promise<OAuthStack> {
   assertBuilt();
@@ -62,7 +64,7 @@ export async function startOAuthStack(
   const configFile = path.join(dir, 'clusters.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   registerSecret(DEMO_TOKEN_SECRET);
-  const server = await spawnSse(['--port', '0', '--config', configFile], {
+  const server = await spawnSse(['--port', '0', '--config', configFile, ...(opts.args ?? [])], {
     MCP_OAUTH_ISSUER: as.issuer,
     ...opts.env,
   });
