@@ -2,7 +2,7 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Logger } from '../logger.js';
 import type { Caller, CallerExtra } from './caller.js';
-import { callerFromClaims, scopesOf } from './caller-from-claims.js';
+import { callerFromClaims } from './caller-from-claims.js';
 import { discoverAuthServer, type AuthServerMetadata } from './discovery.js';
 import { Introspector } from './introspection.js';
 import { looksLikeJwt, remoteKeySet, verifyJwt } from './jwt-verifier.js';
@@ -119,7 +119,7 @@ export class OAuthAuthenticator {
     }
     const caller = callerFromClaims(claims, this.settings.issuer, this.settings.nameClaim);
     if (!caller) throw invalidToken('the token names no subject (sub)');
-    return { caller: { ...caller, scopes: scopesOf(claims) }, claims };
+    return { caller, claims };
   }
 
   private ready(): Promise<Discovered> {

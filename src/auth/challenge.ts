@@ -15,15 +15,13 @@ export function bearerChallenge(opts: {
   if (opts.scopes.length) params.push(`scope="${quoted(opts.scopes.join(' '))}"`);
   if (opts.problem?.error) {
     params.push(`error="${opts.problem.error}"`);
-    params.push(`error_description="${quoted(opts.problem.description)}"`);
+    // A `name=` in free text could be read as a parameter by a lenient parser (the SDK's is one).
+    params.push(`error_description="${quoted(opts.problem.description).replace(/(\w)=/g, '$1 =')}"`);
   }
   return `Bearer ${params.join(', ')}`;
 }
 
 /** RFC 6750 limits error_description to printable ASCII without `"` and `\`. */
 function quoted(text: string): string {
-  return text
-    .replace(/["\\]/g, "'")
-    .replace(/[^\x20-\x7e]/g, '?')
-    .replace(/(\w)=/g, '$1 =');
+  return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?');
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AuthServerFetchError, fetchJson } from './bounded-fetch.js';
+import { shown } from './jwt-verifier.js';
 import { cannotCheck, invalidToken } from './token-problem.js';
 
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -88,13 +89,11 @@ export class Introspector {
     if (typeof a.nbf === 'number' && a.nbf - c.clockSkewSeconds > nowSeconds)
       throw invalidToken('the token is not valid yet (nbf is in the future); check the clocks');
     if (a.iss !== undefined && a.iss !== c.issuer)
-      throw invalidToken(
-        `the token was issued by ${JSON.stringify(a.iss)}; this server trusts only "${c.issuer}"`,
-      );
+      throw invalidToken(`the token was issued by ${shown(a.iss)}; this server trusts only "${c.issuer}"`);
     const aud = typeof a.aud === 'string' ? [a.aud] : Array.isArray(a.aud) ? a.aud : [];
     if (!aud.some((v) => typeof v === 'string' && c.audience.includes(v)))
       throw invalidToken(
-        `the token's audience ${JSON.stringify(a.aud ?? null)} is not this server; request a token for ` +
+        `the token's audience ${shown(a.aud)} is not this server; request a token for ` +
           `${c.audience.map((v) => `"${v}"`).join(' or ')} (resource indicator)`,
       );
     if (typeof a.sub !== 'string' || !a.sub)

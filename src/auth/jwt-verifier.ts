@@ -68,6 +68,12 @@ export async function verifyJwt(token: string, keys: JWTVerifyGetKey, check: Jwt
   }
 }
 
+/** A claim value quoted in a refusal: JSON (one line), cut short, since the token's sender chose it. */
+export function shown(value: unknown): string {
+  const text = JSON.stringify(value ?? null);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
 /** What went wrong, said so the person holding the token knows what to change. */
 function explain(err: unknown, check: JwtCheck): TokenRefused {
   if (err instanceof TokenRefused) return err;
@@ -84,12 +90,12 @@ function explain(err: unknown, check: JwtCheck): TokenRefused {
     switch (err.claim) {
       case 'aud':
         return invalidToken(
-          `the token's audience ${JSON.stringify(payload.aud ?? null)} is not this server; request a token for ` +
+          `the token's audience ${shown(payload.aud)} is not this server; request a token for ` +
             `${check.audience.map((a) => `"${a}"`).join(' or ')} (resource indicator)`,
         );
       case 'iss':
         return invalidToken(
-          `the token was issued by ${JSON.stringify(payload.iss ?? null)}; this server trusts only "${check.issuer}"`,
+          `the token was issued by ${shown(payload.iss)}; this server trusts only "${check.issuer}"`,
         );
       case 'nbf':
         return invalidToken('the token is not valid yet (nbf is in the future); check the clocks');

@@ -123,9 +123,8 @@ export function resolveOAuthSettings(env: Env, listenHost: string): OAuthSetting
         'MCP_OAUTH_ALGORITHMS',
       );
   }
-  const introspection = (env.MCP_OAUTH_INTROSPECTION?.trim().toLowerCase() || 'auto') as
-    OAuthSettings['introspection'] | string;
-  if (introspection !== 'auto' && introspection !== 'off' && introspection !== 'on')
+  const introspection = env.MCP_OAUTH_INTROSPECTION?.trim().toLowerCase() || 'auto';
+  if (!isIntrospectionMode(introspection))
     throw new ConfigError(
       `expected auto, on or off, got "${env.MCP_OAUTH_INTROSPECTION}"`,
       'MCP_OAUTH_INTROSPECTION',
@@ -158,6 +157,10 @@ export function resolveOAuthSettings(env: Env, listenHost: string): OAuthSetting
     discoveryRetryMs: 5_000,
     fetchTimeoutMs: 5_000,
   };
+}
+
+function isIntrospectionMode(value: string): value is OAuthSettings['introspection'] {
+  return value === 'auto' || value === 'off' || value === 'on';
 }
 
 /** OAuth 2.1 wants TLS for every endpoint except on this machine. */

@@ -177,6 +177,19 @@ describe('bad tokens are refused with 401 invalid_token and a description that h
     expect(srv.logs.join('\n')).not.toContain(signature);
   });
 
+  it('claim values quoted from the token cannot add challenge parameters or bloat the header', async () => {
+    const t = await issuer.sign({ aud: `x", scope="admin", error="none ${'y'.repeat(3_000)}` });
+    const r = await post(t);
+    expect(r.status).toBe(401);
+    const header = String(r.headers['www-authenticate']);
+    expect(header.length).toBeLessThan(800);
+    const c = challenge(header);
+    expect(c.scope).toBeUndefined();
+    expect(c.error).toBe('invalid_token');
+    // What the SDK client reads from the header (its own, lenient parser).
+    expect(/scope=(?:"([^"]+)"|([^\s,]+))/.exec(header)).toBeNull();
+  });
+
   it('another scheme than Bearer is invalid_request', async () => {
     const r = await post(undefined, '/mcp', { authorization: 'Basic dXNlcjpwYXNzd29yZA==' });
     expect(r.status).toBe(401);
