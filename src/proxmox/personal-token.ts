@@ -18,12 +18,6 @@ export function personalTokenSecrets(value: string): string[] {
   return eq >= 0 ? [v, v.slice(eq + 1)] : [v];
 }
 
-/** The token id part (`alice@pve!mcp`), never the secret; undefined when the value is malformed. */
-export function personalTokenId(value: string): string | undefined {
-  const m = TOKEN.exec(value.trim().replace(PREFIX, ''));
-  return m ? `${m[1]}!${m[2]}` : undefined;
-}
-
 const HOW = `The person's MCP client sends their own PVE API token with every HTTP request in the ${headerName()} header, as user@realm!tokenid=secret (made in PVE under Datacenter > Permissions > API Tokens, or with \`pveum user token add\`); over stdio there is no header, so such a cluster cannot be used there.`;
 
 function headerName(): string {
