@@ -99,6 +99,7 @@ export interface TestOAuthProvider {
   close(): Promise<void>;
 }
 
+type ClientLike = { clientId: string; clientAuthMethod: string };
 type Stored = { payload: Record<string, unknown>; expiresAt: number };
 
 /** oidc-provider's storage interface over a Map (per provider instance, so two issuers share nothing). */
@@ -219,8 +220,17 @@ export async function startOAuthProvider(opts: TestOAuthProviderOptions = {}): P
     features: {
       devInteractions: { enabled: false },
       registration: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A confidential client (the resource server) may introspect any token; a public one only its own.
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx: unknown, client: ClientLike, token: { clientId?: string }) =>
+          client.clientAuthMethod !== 'none' || token.clientId === client.clientId,
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx: unknown, client: ClientLike, token: { clientId?: string }) =>
+          token.clientId === client.clientId,
+      },
       resourceIndicators: {
         enabled: true,
         // A request without `resource` gets an opaque token for the userinfo endpoint, as in OIDC.
