@@ -46,8 +46,14 @@ export async function runCheck(opts: CheckCommandOptions): Promise<void> {
   // reports, so it passes the same redactor as every tool result.
   const redactor = new SecretRedactor();
   for (const c of loaded.clusters) redactor.add(c.tokenSecret);
+  // How `sse` would authenticate, when the environment configures it (text report only).
+  const httpAuth = opts.json
+    ? undefined
+    : await (await import('../auth/describe-http-auth.js')).describeHttpAuth(env);
   const text = redactor.redact(
-    opts.json ? JSON.stringify(report, null, 2) + '\n' : doctor.renderReport(report, { color }),
+    opts.json
+      ? JSON.stringify(report, null, 2) + '\n'
+      : doctor.renderReport(report, { color }) + (httpAuth ? `\n${httpAuth}\n` : ''),
   );
   process.stdout.write(text, () => process.exit(report.usable ? 0 : 1));
 }
