@@ -37,9 +37,12 @@ export async function startCutProxy(target: string, cutWhen: RegExp): Promise<Cu
       });
       up.on('response', (upRes) => {
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        let cutting = false;
         upRes.on('data', (chunk: Buffer) => {
+          if (cutting) return; // nothing after the first event reaches the client
           res.write(chunk);
           if (cut && /^id: /m.test(chunk.toString()) && !res.destroyed) {
+            cutting = true;
             state.cuts++;
             // Let the event reach the client, then drop both connections.
             setTimeout(() => {
