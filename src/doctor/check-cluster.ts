@@ -160,7 +160,7 @@ async function checkWithoutServerToken(
       'token',
       'token_from is "user": each person\'s request carries their own API token (X-Proxmox-Token header), so the server holds none to test',
     ),
-    skipped('privileges', "each person's own apply (PVE's ACLs of their token)"),
+    skipped('privileges', "each person's own privileges apply (PVE's ACLs of their token)"),
   );
   const slot = budget.remaining();
   const client = new ProxmoxClient(cluster, { logger: silentLogger, userAgent: opts.userAgent });
