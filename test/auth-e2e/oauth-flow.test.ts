@@ -200,6 +200,32 @@ describe('refresh', () => {
   });
 });
 
+describe('step-up', () => {
+  it('a token without the required scope gets 403 insufficient_scope; the SDK client obtains one with the named scope and goes on', async () => {
+    const oauth = new TestOAuthClient(stack.as, { user: 'alice' });
+    const { client } = await connectWithOAuth(stack.base, oauth);
+    try {
+      // The person's client now holds a token that lacks mcp:tools (e.g. granted before it was required).
+      const narrow = await stack.as.issueToken({
+        user: 'alice',
+        resource: mcpResource(),
+        scope: 'mcp:admin',
+      });
+      registerSecret(narrow.access_token);
+      oauth.setAccessToken(narrow.access_token);
+      const forbiddenBefore = (stack.server.stderr().match(/POST \/mcp 403/g) ?? []).length;
+      const res = await client.callTool({ name: 'list_nodes', arguments: {} });
+      expect(res.isError).toBeFalsy();
+      expect((stack.server.stderr().match(/POST \/mcp 403/g) ?? []).length).toBe(forbiddenBefore + 1);
+      const now = oauth.tokens()!.access_token;
+      registerSecret(now);
+      expect(decodeJwt(now).scope).toContain(REQUIRED_SCOPE);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe('legacy SSE transport', () => {
   it('/sse answers 401 with its own resource metadata, and the SDK SSE client completes the flow', async () => {
     const res = await rawRequest(stack.base, '/sse');
