@@ -196,9 +196,9 @@ function bearerToken(header: string | undefined): string {
   if (!m?.[1]) {
     if (header.length > MAX_TOKEN_LENGTH || /^Bearer[ \t]/i.test(header))
       throw invalidToken('the Authorization header does not carry a well-formed bearer token');
+    // Another scheme is no authentication at all to us: RFC 6750 §3.1 says no error code then.
     throw new TokenRefused({
       status: 401,
-      error: 'invalid_request',
       description: 'the Authorization header must use the Bearer scheme: "Authorization: Bearer <token>"',
     });
   }

@@ -190,10 +190,13 @@ describe('bad tokens are refused with 401 invalid_token and a description that h
     expect(/scope=(?:"([^"]+)"|([^\s,]+))/.exec(header)).toBeNull();
   });
 
-  it('another scheme than Bearer is invalid_request', async () => {
+  it('another scheme than Bearer counts as no token (RFC 6750: no error code), and the message says which scheme', async () => {
     const r = await post(undefined, '/mcp', { authorization: 'Basic dXNlcjpwYXNzd29yZA==' });
     expect(r.status).toBe(401);
-    expect(challenge(r.headers['www-authenticate']).error).toBe('invalid_request');
+    const c = challenge(r.headers['www-authenticate']);
+    expect(c.error).toBeUndefined();
+    expect(c.resource_metadata).toMatch(/oauth-protected-resource\/mcp$/);
+    expect(r.json?.error?.message).toMatch(/must use the Bearer scheme/);
   });
 
   it('a token longer than any real one is refused before it is parsed', async () => {
