@@ -280,6 +280,28 @@ describe('required scopes (MCP_OAUTH_SCOPES)', () => {
   });
 });
 
+describe('--stateless with OAuth', () => {
+  it('every request is checked on its own; a good token works, the same request without one is refused', async () => {
+    const st = await startOAuthServer(issuer, { MCP_STATELESS: '1' });
+    try {
+      const t = await issuer.sign({ aud: `${st.url}/mcp`, sub: 'dave' });
+      const { client, transport } = streamable(st.url, bearer(t));
+      await client.connect(transport);
+      expect(transport.sessionId).toBeUndefined();
+      const r = (await client.callTool({ name: 'list_nodes', arguments: {} })) as CallToolResult;
+      expect(nodesOf(r)).toContain('pve1');
+      await client.close();
+      const bare = await rawRequest(st.url, '/mcp', {
+        method: 'POST',
+        body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+      });
+      expect(bare.status).toBe(401);
+    } finally {
+      await st.close();
+    }
+  });
+});
+
 describe('sessions belong to the person who opened them', () => {
   it('Streamable HTTP: another person with a valid token cannot use the session id (404), its owner can', async () => {
     const alice = await issuer.sign({ aud: aud(), sub: 'alice' });
@@ -300,6 +322,16 @@ describe('sessions belong to the person who opened them', () => {
     });
     expect(hijack.status).toBe(404);
     expect(srv.logs.join('\n')).toMatch(/refused to bob: another person opened it/);
+    // Nor can bob end it.
+    const end = await rawRequest(srv.url, '/mcp', {
+      method: 'DELETE',
+      headers: {
+        authorization: `Bearer ${bob}`,
+        'mcp-session-id': sessionId,
+        'mcp-protocol-version': '2025-06-18',
+      },
+    });
+    expect(end.status).toBe(404);
     const own = (await client.callTool({ name: 'list_nodes', arguments: {} })) as CallToolResult;
     expect(nodesOf(own)).toContain('pve1');
     await client.close();

@@ -64,6 +64,14 @@ describe('OAuth settings', () => {
   const oauth = (env: Record<string, string>, host = '127.0.0.1') =>
     resolveHttpSettings({ host }, { ...base, ...env }).oauth!;
 
+  it("MCP_PUBLIC_URL's host name is an allowed Host (it is the name clients use), beside MCP_ALLOWED_HOSTS", () => {
+    const s = resolveHttpSettings(
+      { host: '0.0.0.0' },
+      { ...base, MCP_PUBLIC_URL: 'https://MCP.example.com:8443/base', MCP_ALLOWED_HOSTS: 'mcp.internal' },
+    );
+    expect(s.allowedHosts).toEqual(['mcp.internal', 'mcp.example.com']);
+  });
+
   it('defaults: audience from the resource, no scopes, asymmetric algorithms, 30 s skew, introspection auto', () => {
     const o = oauth({});
     expect(o.issuer).toBe(ISSUER);

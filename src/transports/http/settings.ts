@@ -107,6 +107,9 @@ export function resolveHttpSettings(flags: HttpFlags, env: Record<string, string
     maxUnreadBytes: HTTP_DEFAULTS.maxUnreadBytes,
     writeStallMs: HTTP_DEFAULTS.writeStallMs,
   };
+  // The name clients reach us by in OAuth mode is MCP_PUBLIC_URL's: requests for it are not rebinding.
+  const publicHost = settings.oauth?.publicUrl && hostnameOf(new URL(settings.oauth.publicUrl).host);
+  if (publicHost && !settings.allowedHosts.includes(publicHost)) settings.allowedHosts.push(publicHost);
   assertSafeBind(settings);
   return settings;
 }
