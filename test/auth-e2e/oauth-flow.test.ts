@@ -1,3 +1,4 @@
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { connectWithOAuth, TestOAuthClient } from '../helpers/oauth-client.js';
@@ -194,6 +195,41 @@ describe('refresh', () => {
       expect(oauth.authorizationUrls).toHaveLength(1);
       expect(oauth.tokens()!.access_token).not.toBe(first.access_token);
       registerSecret(oauth.tokens()!.access_token);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('sessions belong to the person who opened them', () => {
+  it("another person's valid token with alice's session id is answered as if the session did not exist", async () => {
+    const oauth = new TestOAuthClient(stack.as, { user: 'alice' });
+    const { client } = await connectWithOAuth(stack.base, oauth);
+    try {
+      const sessionId = (client.transport as StreamableHTTPClientTransport).sessionId;
+      expect(sessionId).toBeTruthy();
+      const bob = await stack.as.issueToken({ user: 'bob', resource: mcpResource(), scope: REQUIRED_SCOPE });
+      registerSecret(bob.access_token);
+      const listTools = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list', params: {} });
+      const as = (token: string) =>
+        rawRequest(stack.base, '/mcp', {
+          method: 'POST',
+          body: listTools,
+          headers: {
+            authorization: `Bearer ${token}`,
+            'mcp-session-id': sessionId!,
+            'mcp-protocol-version': '2025-06-18',
+          },
+        });
+      expect((await as(bob.access_token)).status).toBe(404);
+      // Alice, with a second token of her own, still reaches it: the binding is to the person.
+      const alice = await stack.as.issueToken({
+        user: 'alice',
+        resource: mcpResource(),
+        scope: REQUIRED_SCOPE,
+      });
+      registerSecret(alice.access_token);
+      expect((await as(alice.access_token)).status).toBe(200);
     } finally {
       await client.close();
     }
