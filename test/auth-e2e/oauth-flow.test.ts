@@ -123,11 +123,13 @@ describe('tokens the authorization server issued, accepted or refused', () => {
   });
 
   it('refuses an expired token with 401 invalid_token', async () => {
-    stack.as.setAccessTokenTtl(1);
+    // Long enough to be used once even on a loaded machine; the wait is to just past its `exp`.
+    stack.as.setAccessTokenTtl(3);
     try {
       const t = await stack.as.issueToken({ user: 'bob', resource: mcpResource(), scope: REQUIRED_SCOPE });
       expect((await initializeWith(t.access_token)).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 2_100));
+      const exp = decodeJwt(t.access_token).exp! * 1000;
+      await new Promise((r) => setTimeout(r, Math.max(0, exp - Date.now()) + 1_100));
       const res = await initializeWith(t.access_token);
       expect(res.status).toBe(401);
       expect(challenge(res)).toMatch(/error="invalid_token"/);
