@@ -277,9 +277,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
 function announceSecurity(settings: HttpSettings, logger: Logger): void {
   const where = `${settings.host}:${settings.port}`;
   const loopback = isLoopbackAddress(settings.host);
-  if (settings.authMode !== 'none' && settings.noAuth)
+  if ((settings.authToken || settings.oauth) && settings.noAuth)
     logger.warn(
-      `--no-auth ignored: ${settings.authMode === 'oauth' ? 'MCP_OAUTH_ISSUER' : 'MCP_AUTH_TOKEN'} is set, so every request still needs a token`,
+      `--no-auth ignored: ${settings.oauth ? 'MCP_OAUTH_ISSUER' : 'MCP_AUTH_TOKEN'} is set, so every request still needs a token`,
     );
   if (settings.authMode === 'oauth' && settings.oauth)
     logger.info(
