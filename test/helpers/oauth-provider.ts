@@ -1,8 +1,10 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type Provider from 'oidc-provider';
+import { followAuthorization, pkcePair } from './oauth-browser.js';
+import { memoryAdapterFactory } from './oauth-provider-store.js';
 
 /**
  * A real OAuth 2.1 / OpenID Connect authorization server for tests: `oidc-provider` (a certified
@@ -100,48 +102,6 @@ export interface TestOAuthProvider {
 }
 
 type ClientLike = { clientId: string; clientAuthMethod: string };
-type Stored = { payload: Record<string, unknown>; expiresAt: number };
-
-/** oidc-provider's storage interface over a Map (per provider instance, so two issuers share nothing). */
-function memoryAdapterFactory() {
-  const store = new Map<string, Stored>();
-  const alive = (k: string) => {
-    const e = store.get(k);
-    if (e && e.expiresAt < Date.now()) store.delete(k);
-    return store.get(k)?.payload;
-  };
-  return class MapAdapter {
-    constructor(private readonly model: string) {}
-    private key(id: string) {
-      return `${this.model}:${id}`;
-    }
-    async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number) {
-      const expiresAt = expiresIn ? Date.now() + expiresIn * 1000 : Infinity;
-      store.set(this.key(id), { payload, expiresAt });
-      if (typeof payload.uid === 'string')
-        store.set(`uid:${this.model}:${payload.uid}`, { payload, expiresAt });
-    }
-    async find(id: string) {
-      return alive(this.key(id));
-    }
-    async findByUid(uid: string) {
-      return alive(`uid:${this.model}:${uid}`);
-    }
-    async findByUserCode() {
-      return undefined;
-    }
-    async consume(id: string) {
-      const p = alive(this.key(id));
-      if (p) p.consumed = Math.floor(Date.now() / 1000);
-    }
-    async destroy(id: string) {
-      store.delete(this.key(id));
-    }
-    async revokeByGrantId(grantId: string) {
-      for (const [k, v] of store) if (v.payload.grantId === grantId) store.delete(k);
-    }
-  };
-}
 
 async function signingKey(): Promise<JWK> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -159,11 +119,6 @@ async function importProvider(): Promise<typeof Provider> {
   } finally {
     console.warn = warn;
   }
-}
-
-function pkcePair() {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
 export async function startOAuthProvider(opts: TestOAuthProviderOptions = {}): Promise<TestOAuthProvider> {
@@ -344,30 +299,6 @@ export async function startOAuthProvider(opts: TestOAuthProviderOptions = {}): P
     provider.callback()(req, res);
   });
 
-  async function authorize(authorizationUrl: URL | string): Promise<URL> {
-    const jar = new Map<string, string>();
-    let url = new URL(authorizationUrl);
-    for (let hop = 0; hop < 20; hop++) {
-      if (url.origin !== issuer) return url;
-      const res = await fetch(url, {
-        redirect: 'manual',
-        headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
-      });
-      for (const line of res.headers.getSetCookie()) {
-        const [pair] = line.split(';');
-        const eq = pair?.indexOf('=') ?? -1;
-        if (pair && eq > 0) jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-      }
-      const location = res.headers.get('location');
-      if (!location) {
-        throw new Error(`authorization stopped at ${url.pathname} with ${res.status}: ${await res.text()}`);
-      }
-      await res.body?.cancel();
-      url = new URL(location, url);
-    }
-    throw new Error('authorization: too many redirects');
-  }
-
   async function issueToken(o: { user: string; resource?: string; scope?: string }) {
     nextUser = o.user;
     const { verifier, challenge } = pkcePair();
@@ -382,7 +313,7 @@ export async function startOAuthProvider(opts: TestOAuthProviderOptions = {}): P
       state: randomUUID(),
       ...(o.resource ? { resource: o.resource } : {}),
     }).toString();
-    const back = await authorize(auth);
+    const back = await followAuthorization(auth, issuer);
     const code = back.searchParams.get('code');
     if (!code) throw new Error(`no code: ${back.search}`);
     const res = await fetch(`${issuer}/token`, {
@@ -422,7 +353,7 @@ export async function startOAuthProvider(opts: TestOAuthProviderOptions = {}): P
       });
       if (!res.ok) throw new Error(`revocation: ${res.status} ${await res.text()}`);
     },
-    authorize,
+    authorize: (url) => followAuthorization(url, issuer),
     issueToken,
     rotateKeys: async ({ keepOld = false } = {}) => {
       keys = [await signingKey(), ...(keepOld ? keys : [])];
