@@ -12,7 +12,8 @@ import { startOAuthStack, type OAuthStack } from './stack.js';
 let stack: OAuthStack;
 
 beforeAll(async () => {
-  stack = await startOAuthStack({ args: ['--stateless'] });
+  // Also the README's MCP_OAUTH_NAME_CLAIM: people are named by their `name` claim here, not email.
+  stack = await startOAuthStack({ args: ['--stateless'], env: { MCP_OAUTH_NAME_CLAIM: 'name' } });
 }, 30_000);
 afterAll(() => stack?.close());
 
@@ -30,7 +31,7 @@ describe('OAuth with --stateless', () => {
       expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
       const lines = stack.audit().filter((l) => l.path === '/nodes/pve3/qemu/105/status/reboot');
       expect(lines.length).toBeGreaterThan(0);
-      for (const l of lines) expect(l.person).toMatchObject({ sub: 'carol-0003', name: 'carol@example.com' });
+      for (const l of lines) expect(l.person).toMatchObject({ sub: 'carol-0003', name: 'Carol' });
     } finally {
       await client.close();
     }
