@@ -8,6 +8,7 @@ import {
   resolveOAuthSettings,
 } from '../../src/auth/oauth-settings.js';
 import { checkAccessForOAuth, DEFAULT_ROLE_CLAIMS } from '../../src/config/access.js';
+import { ConfigError } from '../../src/config/errors.js';
 import { resolveConfigFile } from '../../src/config/resolve-file.js';
 import { OPERATOR_RULES, roleOf } from '../../src/safety/roles.js';
 import { assertSafeBind, resolveHttpSettings } from '../../src/transports/http/settings.js';
@@ -61,6 +62,13 @@ describe('README: Remote access with OAuth', () => {
     expect(() => resolveHttpSettings({ host: ex.host, port: ex.port }, withoutPublic)).toThrow(
       /MCP_PUBLIC_URL/,
     );
+  });
+
+  it('bearer and OAuth together are a configuration error (exit 78), as the table says', () => {
+    const ex = shellExample();
+    const both = { ...ex.env, MCP_AUTH_TOKEN: 'a-static-token-0123456789' };
+    expect(() => resolveHttpSettings({ host: ex.host, port: ex.port }, both)).toThrow(ConfigError);
+    expect(section).toMatch(/`MCP_AUTH_TOKEN` and `MCP_OAUTH_ISSUER` together are refused \(exit 78\)/);
   });
 
   it('the 401 example points where the server serves the metadata', () => {
