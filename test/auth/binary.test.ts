@@ -58,7 +58,9 @@ describe('proxmox-mcp sse with OAuth (built binary)', () => {
     expect(s.stderr()).toMatch(
       /authentication: OAuth 2\.1 access tokens from http:\/\/127\.0\.0\.1:\d+\/realms\/test/,
     );
-    expect(s.stderr()).toMatch(/listening on .* auth=oauth issuer=http:\/\/127\.0\.0\.1:\d+\/realms\/test resource=http/);
+    expect(s.stderr()).toMatch(
+      /listening on .* auth=oauth issuer=http:\/\/127\.0\.0\.1:\d+\/realms\/test resource=http/,
+    );
     const aud = `${s.url}/mcp`;
     const now = Math.floor(Date.now() / 1000);
     const tokens = [
