@@ -181,6 +181,26 @@ describe('token_from "user": each person brings their own PVE token', () => {
     expect(audit).not.toContain(CAROL_PVE_SECRET);
     expect(stack.server.stderr()).not.toContain(CAROL_PVE_SECRET);
   });
+
+  it("PVE's own permissions decide: carol's role allows snapshots, her PVE token does not, and PVE refuses", async () => {
+    const carol = await signIn('carol', { 'X-Proxmox-Token': `carol@pve!laptop=${CAROL_PVE_SECRET}` });
+    const before = stack.sim.requests.length;
+    const res = await carol.callTool({
+      name: 'proxmox_api_call',
+      arguments: {
+        cluster: 'mine',
+        method: 'POST',
+        path: '/nodes/pve1/qemu/100/snapshot',
+        data: { snapname: 'carol1' },
+      },
+    });
+    expect(res.isError).toBe(true);
+    expect(text(res)).toMatch(/VM\.Snapshot|permission/i);
+    const sent = stack.sim.requests.slice(before).filter((q) => q.method === 'POST');
+    expect(sent.map((q) => [q.path, q.status, q.authorization.tokenId])).toEqual([
+      ['/api2/json/nodes/pve1/qemu/100/snapshot', 403, 'carol@pve!laptop'],
+    ]);
+  });
 });
 
 describe('start-up', () => {
