@@ -57,6 +57,9 @@ describe('README: Remote access with OAuth', () => {
       requiredScopes: ['mcp:tools'],
     });
     expect(() => assertSafeBind(settings)).not.toThrow();
+    // Reached by its public name through a proxy without MCP_ALLOWED_HOSTS, as the table says.
+    expect(ex.env.MCP_ALLOWED_HOSTS).toBeUndefined();
+    expect(settings.allowedHosts).toContain(new URL(ex.env.MCP_PUBLIC_URL!).hostname);
     // Without MCP_PUBLIC_URL the same listener is refused: the README says it is required there.
     const { MCP_PUBLIC_URL: _, ...withoutPublic } = ex.env;
     expect(() => resolveHttpSettings({ host: ex.host, port: ex.port }, withoutPublic)).toThrow(
@@ -82,7 +85,11 @@ describe('README: Remote access with OAuth', () => {
       .map((f) => readFileSync(path.join(repoRoot, f), 'utf8'))
       .join('\n');
     const table = section.slice(section.indexOf('| environment'), section.indexOf('**What clients see.**'));
-    const documented = new Set([...table.matchAll(/`(MCP_[A-Z_]+)`/g)].map((m) => m[1]!));
+    // The variables each row is about: its first cell.
+    const firstCells = table.split('\n').map((row) => row.split('|')[1] ?? '');
+    const documented = new Set(
+      firstCells.flatMap((c) => [...c.matchAll(/`(MCP_[A-Z_]+)`/g)].map((m) => m[1]!)),
+    );
     const oauthVars = new Set(
       [...code.matchAll(/env\.(MCP_(?:OAUTH_[A-Z_]+|AUTH_MODE|PUBLIC_URL))/g)].map((m) => m[1]!),
     );
