@@ -101,15 +101,17 @@ export class OAuthAuthenticator {
   private async verify(token: string): Promise<{ caller: Caller; claims: Record<string, unknown> }> {
     const d = await this.ready();
     let claims: Record<string, unknown>;
-    if (looksLikeJwt(token) && d.keys) {
+    // `on` asks the issuer about every token, JWTs too (so a revoked one stops at once); otherwise a
+    // JWT is checked here and only opaque tokens are introspected.
+    if (d.introspector && (this.settings.introspection === 'on' || !looksLikeJwt(token) || !d.keys)) {
+      claims = await d.introspector.introspect(token);
+    } else if (looksLikeJwt(token) && d.keys) {
       claims = await verifyJwt(token, d.keys, {
         issuer: this.settings.issuer,
         audience: this.audience,
         algorithms: this.settings.algorithms,
         clockSkewSeconds: this.settings.clockSkewSeconds,
       });
-    } else if (d.introspector) {
-      claims = await d.introspector.introspect(token);
     } else {
       throw invalidToken(
         looksLikeJwt(token)

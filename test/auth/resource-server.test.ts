@@ -638,7 +638,29 @@ describe('introspection of opaque tokens (RFC 7662)', () => {
     expect(s.logs.join('\n')).not.toContain(intro.client.secret);
   });
 
-  it('a JWT still goes through signature checks, not introspection', async () => {
+  it('MCP_OAUTH_INTROSPECTION=on asks about JWTs too: a validly signed one the issuer has revoked is refused', async () => {
+    const on = await startOAuthServer(intro, {
+      MCP_OAUTH_INTROSPECTION: 'on',
+      MCP_OAUTH_CLIENT_ID: intro.client.id,
+      MCP_OAUTH_CLIENT_SECRET: intro.client.secret,
+    });
+    try {
+      const revoked = await intro.sign({ aud: `${on.url}/mcp`, sub: 'erin' });
+      const before = intro.hits.introspection;
+      const r = await rawRequest(on.url, '/mcp', {
+        method: 'POST',
+        body: initializeBody,
+        headers: { authorization: `Bearer ${revoked}` },
+      });
+      expect(r.status).toBe(401);
+      expect(challenge(r.headers['www-authenticate']).error_description).toMatch(/not active/);
+      expect(intro.hits.introspection).toBe(before + 1);
+    } finally {
+      await on.close();
+    }
+  });
+
+  it('auto: a JWT still goes through signature checks, not introspection', async () => {
     const before = intro.hits.introspection;
     const t = await intro.sign({ aud: `${s.url}/mcp` });
     expect((await call(t)).status).toBe(200);
