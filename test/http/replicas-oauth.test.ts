@@ -13,7 +13,7 @@ import { connectWithOAuth, TestOAuthClient } from '../helpers/oauth-client.js';
 import { startOAuthProvider, TEST_USERS, type TestOAuthProvider } from '../helpers/oauth-provider.js';
 import { scrape, sumOf, type Sample } from '../helpers/prometheus.js';
 import { recordOutput, registerSecret } from '../helpers/recording.js';
-import { spawnSse, type SpawnedServer } from './helpers.js';
+import { initializeBody, rawRequest, spawnSse, type SpawnedServer } from './helpers.js';
 
 /**
  * Issue 16 §3 with OAuth: the replica test of replicas.test.ts (three `proxmox-mcp sse --stateless`
@@ -152,16 +152,29 @@ interface Run {
   clients: OneBrowserAtATime[];
   signInSeconds: number;
   seconds: number;
+  /** Milliseconds per call, sorted: reads, and writes (a reboot waits for its task). */
   latencies: number[];
+  writeLatencies: number[];
 }
 
 const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
-/** `clients` people sign in through `base` and make `calls` calls each; every failure is collected. */
-async function drive(base: string, clients: number, calls: number): Promise<Run> {
-  const run: Run = { errors: [], roleRefusals: 0, clients: [], signInSeconds: 0, seconds: 0, latencies: [] };
+/**
+ * `clients` people sign in through `base` and make `calls` calls each; every failure is collected.
+ * `signedIn` runs between the two phases.
+ */
+async function drive(base: string, clients: number, calls: number, signedIn?: () => void): Promise<Run> {
+  const run: Run = {
+    errors: [],
+    roleRefusals: 0,
+    clients: [],
+    signInSeconds: 0,
+    seconds: 0,
+    latencies: [],
+    writeLatencies: [],
+  };
   const started = performance.now();
-  const signedIn = await Promise.all(
+  const sessions = await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       const person = PEOPLE[c % PEOPLE.length]!;
       const oauth = new OneBrowserAtATime(as, { user: person });
@@ -177,9 +190,10 @@ async function drive(base: string, clients: number, calls: number): Promise<Run>
     }),
   );
   run.signInSeconds = (performance.now() - started) / 1000;
+  signedIn?.();
   const callsStarted = performance.now();
   await Promise.all(
-    signedIn.map(async (s) => {
+    sessions.map(async (s) => {
       if (!s) return;
       try {
         for (let k = 0; k < calls; k++) await oneCall(run, s, k);
@@ -190,6 +204,7 @@ async function drive(base: string, clients: number, calls: number): Promise<Run>
   );
   run.seconds = (performance.now() - callsStarted) / 1000;
   run.latencies.sort((a, b) => a - b);
+  run.writeLatencies.sort((a, b) => a - b);
   return run;
 }
 
@@ -207,7 +222,7 @@ async function oneCall(run: Run, s: { c: number; person: string; client: Client 
   const t0 = performance.now();
   try {
     const r = (await s.client.callTool(call)) as CallToolResult;
-    run.latencies.push(performance.now() - t0);
+    (write ? run.writeLatencies : run.latencies).push(performance.now() - t0);
     if (write && s.person === 'bob' && r.isError && /\breader\b/.test(text(r))) run.roleRefusals++;
     else if (r.isError || (write && s.person === 'bob'))
       run.errors.push(`client ${s.c} (${s.person}) call ${k} ${call.name}: ${text(r).slice(0, 300)}`);
@@ -242,20 +257,21 @@ describe('replicas with OAuth: people signed in through the SDK flow, three --st
     const run = await drive(lb.url, CLIENTS, CALLS_PER_CLIENT);
     clearInterval(scraper);
 
-    const p = (q: number) =>
-      run.latencies[Math.min(run.latencies.length - 1, Math.floor(q * run.latencies.length))]!;
+    const p = (q: number, l = run.latencies) =>
+      l[Math.min(l.length - 1, Math.floor(q * l.length))]!.toFixed(0);
     const jwks = providerRequests.filter((r) => r.startsWith('GET /jwks')).length - jwksBefore;
     const registrations = providerRequests.filter((r) => r.startsWith('POST /reg')).length;
     process.stderr.write(
       `replicas-oauth: ${CLIENTS} sign-ins in ${run.signInSeconds.toFixed(1)} s (${registrations} registrations); ` +
         `${CLIENTS} x ${CALLS_PER_CLIENT} calls over ${REPLICAS} replicas in ${run.seconds.toFixed(1)} s ` +
-        `(${((CLIENTS * CALLS_PER_CLIENT) / run.seconds).toFixed(0)} calls/s, p50 ${p(0.5).toFixed(0)} ms, ` +
-        `p99 ${p(0.99).toFixed(0)} ms); requests per replica ${lb.served.join(' / ')}; ` +
+        `(${((CLIENTS * CALLS_PER_CLIENT) / run.seconds).toFixed(0)} calls/s; reads p50 ${p(0.5)} ms, p99 ${p(0.99)} ms; ` +
+        `writes p50 ${p(0.5, run.writeLatencies)} ms, p99 ${p(0.99, run.writeLatencies)} ms); ` +
+        `requests per replica ${lb.served.join(' / ')}; ` +
         `JWKS fetches ${jwks}; provider requests ${providerRequests.length}\n`,
     );
 
     expect(run.errors.slice(0, 5)).toEqual([]);
-    expect(run.latencies).toHaveLength(CLIENTS * CALLS_PER_CLIENT);
+    expect(run.latencies.length + run.writeLatencies.length).toBe(CLIENTS * CALLS_PER_CLIENT);
     const count = (person: string) =>
       Array.from({ length: CLIENTS }, (_, c) => c).filter((c) => PEOPLE[c % 3] === person).length;
     expect(run.roleRefusals).toBe(count('bob') * writesOf('bob'));
@@ -301,36 +317,53 @@ describe('replicas with OAuth: people signed in through the SDK flow, three --st
     expect(moved('proxmox_mcp_refusals_total', { reason: 'role', cluster: 'demo' })).toBe(run.roleRefusals);
     expect(moved('proxmox_mcp_tool_calls_total')).toBe(CLIENTS * CALLS_PER_CLIENT);
     expect(moved('proxmox_mcp_tool_calls_total', { tool: 'guest_action', outcome: 'ok' })).toBe(ok.length);
-    process.stderr.write(
-      `replicas-oauth: refusals by reason auth ${moved('proxmox_mcp_refusals_total', { reason: 'auth' })}, ` +
-        `role ${moved('proxmox_mcp_refusals_total', { reason: 'role' })}\n`,
-    );
+    // Each client's first try, without a token, was refused once (reason auth), on whichever replica.
+    expect(moved('proxmox_mcp_refusals_total', { reason: 'auth' })).toBe(CLIENTS);
     expect(during.length).toBeGreaterThan(0);
     const tokens = run.clients.map((o) => o.tokens()!.access_token);
     for (const page of [...before, ...during, ...after]) expect(personalLabels(page, tokens)).toEqual([]);
   }, 120_000);
 
-  it('a replica left without MCP_PUBLIC_URL (its audience is then its own address) refuses the tokens the others accept: calls fail', async () => {
+  it('a replica left without MCP_PUBLIC_URL (its audience is then its own address) refuses the tokens the others accept: calls and sign-ins fail', async () => {
     // What the first test's "0 errors" sees when one replica of three is configured wrong.
     const ups = ['', '', ''];
     const lb2 = await startBalancer(ups, roundRobin(3));
     extra.push(lb2);
-    const started = await Promise.all([
+    const [a, b, bad] = await Promise.all([
       startReplica('good-a', { MCP_PUBLIC_URL: lb2.url }),
       startReplica('good-b', { MCP_PUBLIC_URL: lb2.url }),
       // On loopback MCP_PUBLIC_URL defaults to the bound URL: tokens for the balancer are not for it.
       startReplica('bad', {}),
     ]);
-    extra.push(...started);
-    started.forEach((r, i) => (ups[i] = r.url));
-    const run = await drive(lb2.url, 6, 10);
+    extra.push(a, b, bad);
+    // People sign in while the third slot is a good replica, then the misconfigured one takes it (a
+    // rollout): a third of their calls reach it.
+    ups.splice(0, 3, a.url, b.url, a.url);
+    const run = await drive(lb2.url, 6, 10, () => (ups[2] = bad.url));
     process.stderr.write(
-      `replicas-oauth, one replica without MCP_PUBLIC_URL: ${run.errors.length} errors, e.g.\n  ${run.errors.slice(0, 3).join('\n  ')}\n`,
+      `replicas-oauth, one replica without MCP_PUBLIC_URL: ${run.errors.length} of 60 calls failed, e.g. ${run.errors[0]}\n`,
     );
-    expect(run.errors.length).toBeGreaterThan(0);
-    const [a, b, bad] = started as [SpawnedServer, SpawnedServer, SpawnedServer];
+    expect(run.errors.filter((e) => / sign-in: /.test(e))).toEqual([]);
+    expect(run.errors.length).toBeGreaterThan(10);
+    // Its 401 names its own resource, which is not the URL the client uses: the SDK gives up.
+    for (const e of run.errors) expect(e).toMatch(/Protected resource .* does not match expected/);
     expect(bad.stderr()).toMatch(/POST \/mcp 401/);
     expect(bad.stderr()).not.toMatch(/POST \/mcp 200/);
-    for (const r of [a, b]) expect(r.stderr()).toMatch(/POST \/mcp 200/);
+    // Why: the token the good replicas take is for another audience there.
+    const token = run.clients[0]!.tokens()!.access_token;
+    const ask = (r: SpawnedServer) =>
+      rawRequest(r.url, '/mcp', {
+        method: 'POST',
+        body: initializeBody,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    expect((await ask(a)).status).toBe(200);
+    const refused = await ask(bad);
+    expect(refused.status).toBe(401);
+    expect(refused.headers['www-authenticate']).toMatch(/error="invalid_token".*audience/);
+    // And signing in through it fails whenever one of the sign-in's requests lands on it.
+    const late = await drive(lb2.url, 3, 0);
+    expect(late.errors.length).toBeGreaterThan(0);
+    for (const e of late.errors) expect(e).toMatch(/ sign-in: Protected resource .* does not match expected/);
   }, 60_000);
 });
