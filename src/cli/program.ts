@@ -95,7 +95,7 @@ export function buildProgram(): Command {
       .addOption(
         new Option(
           '--no-auth',
-          'allow a non-loopback --host without MCP_AUTH_TOKEN (only behind an authenticating proxy)',
+          'allow a non-loopback --host without MCP_AUTH_TOKEN or MCP_OAUTH_ISSUER (only behind an authenticating proxy)',
         ),
       )
       .addOption(

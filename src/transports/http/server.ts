@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { callerOf } from '../../auth/caller.js';
 import type { Logger } from '../../logger.js';
 import { AuthGate } from './auth-gate.js';
 import { serveResourceMetadata } from './resource-metadata.js';
@@ -311,9 +312,12 @@ function accessLog(
   remote: string | undefined,
 ): void {
   const session = sessionId ?? url.searchParams.get('sessionId');
+  // The person an OAuth check established (auth-gate.ts), so every request line is attributable too.
+  const caller = callerOf((req as IncomingMessage & { auth?: AuthInfo }).auth);
   const fields = {
     ms: Math.round(performance.now() - started),
     ...(session ? { session: shortId(session) } : {}),
+    ...(caller ? { person: { sub: caller.subject, ...(caller.name ? { name: caller.name } : {}) } } : {}),
     ...(res.writableFinished ? {} : { aborted: true }),
     remote,
   };
