@@ -295,6 +295,12 @@ describe('replicas with OAuth: people signed in through the SDK flow, three --st
     // Every replica served, and each took its share of the token checks (no replica trusts another).
     for (const n of lb.served) expect(n).toBeGreaterThan((CLIENTS * CALLS_PER_CLIENT) / REPLICAS / 2);
     for (const r of replicas) expect(r.stderr()).toMatch(/POST \/mcp 200/);
+    // Each replica's log names the people it served, and holds none of their tokens.
+    const tokens = run.clients.map((o) => o.tokens()!.access_token);
+    for (const r of replicas) {
+      for (const who of PEOPLE) expect(r.stderr()).toContain(TEST_USERS[who]!.sub);
+      expect(tokens.filter((t) => r.stderr().includes(t))).toEqual([]);
+    }
     // The signing keys were fetched once per replica, not once per request (about 5,000 token checks).
     expect(jwks).toBe(REPLICAS);
 
@@ -325,7 +331,6 @@ describe('replicas with OAuth: people signed in through the SDK flow, three --st
     // Each client's first try, without a token, was refused once (reason auth), on whichever replica.
     expect(moved('proxmox_mcp_refusals_total', { reason: 'auth' })).toBe(CLIENTS);
     expect(during.length).toBeGreaterThan(0);
-    const tokens = run.clients.map((o) => o.tokens()!.access_token);
     for (const page of [...before, ...during, ...after]) expect(personalLabels(page, tokens)).toEqual([]);
   }, 120_000);
 
