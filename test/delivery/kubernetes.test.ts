@@ -277,8 +277,11 @@ const renders = {
 describe('deploy/kubernetes (kustomize base + example overlay)', () => {
   it('every YAML document is a valid Kubernetes object (kubernetes-models), raw and rendered', () => {
     // Patches are partial objects: they are validated as part of the rendered overlay.
+    const kustomizations = readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name === 'kustomization.yaml')
+      .map((e) => e.parentPath);
     const patches = new Set(
-      [baseDir, overlayDir].flatMap((dir) =>
+      kustomizations.flatMap((dir) =>
         (readKustomization(dir).patches ?? []).map((p) => path.join(dir, p.path)),
       ),
     );
@@ -466,6 +469,8 @@ describe('deploy/kubernetes (kustomize base + example overlay)', () => {
     expect(routes).toEqual({
       '/mcp': 'proxmox-mcp',
       '/healthz': 'proxmox-mcp',
+      // OAuth protected resource metadata (Prefix: the bare path, /mcp and /sse); 404 without OAuth.
+      '/.well-known/oauth-protected-resource': 'proxmox-mcp',
       '/sse': 'proxmox-mcp-legacy-sse',
       '/messages': 'proxmox-mcp-legacy-sse',
     });

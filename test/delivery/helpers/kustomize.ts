@@ -31,7 +31,8 @@ interface Kustomization {
     files?: string[];
     options?: { disableNameSuffixHash?: boolean };
   }>;
-  patches?: Array<{ path: string }>;
+  /** Strategic-merge patches; `target` (kind + name) instead of the patch's own kind and name. */
+  patches?: Array<{ path: string; target?: { kind: string; name: string } }>;
 }
 
 const KNOWN_KEYS = new Set([
@@ -64,16 +65,24 @@ export function readKustomization(dir: string): Kustomization {
 
 /** `extraComponents`: as if the kustomization listed them too (an optional component, commented out there). */
 export function render(dir: string, extraComponents: string[] = []): K8sObject[] {
+  return build(dir, [], extraComponents);
+}
+
+/**
+ * One kustomization over `inherited`, kustomize's order: its resources join what is there, then each
+ * component runs over everything so far (a component's patches reach the including kustomization's
+ * resources), then its own generators and transformers. A resource directory is built on its own.
+ */
+function build(dir: string, inherited: K8sObject[], extraComponents: string[] = []): K8sObject[] {
   const k = readKustomization(dir);
-  let objects: K8sObject[] = [];
+  let objects: K8sObject[] = inherited;
   for (const r of k.resources ?? []) {
     const p = path.join(dir, r);
     objects.push(...(statSync(p).isDirectory() ? render(p) : (readYamlDocuments(p) as K8sObject[])));
   }
-  // Components with resources only (what ours have); the including kustomization's transformers apply to them.
   for (const c of [...(k.components ?? []), ...extraComponents]) {
     if (readKustomization(path.join(dir, c)).kind !== 'Component') throw new Error(`${c}: not a Component`);
-    objects.push(...render(path.join(dir, c)));
+    objects = build(path.join(dir, c), objects);
   }
   for (const gen of k.configMapGenerator ?? []) {
     if (gen.behavior !== 'replace' || !gen.options?.disableNameSuffixHash)
@@ -84,8 +93,11 @@ export function render(dir: string, extraComponents: string[] = []): K8sObject[]
     target.data = data;
   }
   for (const p of k.patches ?? []) {
+    const keys = Object.keys(p).filter((key) => key !== 'path' && key !== 'target');
+    if (keys.length) throw new Error(`${dir}: patch keys this renderer cannot render: ${keys}`);
     const patch = yaml.load(readFileSync(path.join(dir, p.path), 'utf8')) as K8sObject;
-    const i = objects.indexOf(find(objects, patch.kind, patch.metadata.name, dir));
+    const target = p.target ?? { kind: patch.kind, name: patch.metadata.name };
+    const i = objects.indexOf(find(objects, target.kind, target.name, dir));
     objects[i] = strategicMerge(objects[i], patch) as K8sObject;
   }
   for (const r of k.replicas ?? []) {
@@ -123,16 +135,22 @@ function find(objects: K8sObject[], kind: string, name: string, dir: string): K8
   return o;
 }
 
-/** Strategic merge as kustomize does it for what our patches touch: maps merge, lists of named items merge by name. */
+/**
+ * Strategic merge as kustomize does it for what our patches touch: maps merge, lists of named items
+ * merge by name, and a named item saying `$patch: delete` removes that item (only that directive).
+ */
 function strategicMerge(base: unknown, patch: unknown): unknown {
   if (Array.isArray(base) && Array.isArray(patch)) {
-    const named = (x: unknown): x is { name: string } =>
+    const named = (x: unknown): x is { name: string; $patch?: unknown } =>
       typeof x === 'object' && x !== null && typeof (x as { name?: unknown }).name === 'string';
     if (!patch.every(named) || !base.every(named)) return patch;
     const out = [...base];
     for (const item of patch) {
       const i = out.findIndex((b) => b.name === item.name);
-      if (i === -1) out.push(item);
+      if (item.$patch !== undefined) {
+        if (item.$patch !== 'delete') throw new Error(`$patch: ${String(item.$patch)} is not rendered`);
+        if (i !== -1) out.splice(i, 1);
+      } else if (i === -1) out.push(item);
       else out[i] = strategicMerge(out[i], item) as { name: string };
     }
     return out;
