@@ -422,7 +422,8 @@ describe('deploy/kubernetes (kustomize base + example overlay)', () => {
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
     const start = readme.indexOf('\n### Run on Kubernetes\n');
     expect(start).toBeGreaterThan(0);
-    const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
+    // The bearer walkthrough; its "With OAuth" step is checked by kubernetes-oauth.test.ts.
+    const section = readme.slice(start, readme.indexOf('\n**With OAuth.**', start + 1));
     const applied = /kubectl apply -k (\S+)`/.exec(section)?.[1];
     expect(applied && path.join(repoRoot, applied)).toBe(overlayDir);
     const { keys } = await loadRenderedConfig(renders.overlay);
