@@ -333,6 +333,10 @@ describe('replicas with OAuth: people signed in through the SDK flow, three --st
     // Each client's first try, without a token, was refused once (reason auth), on whichever replica.
     expect(moved('proxmox_mcp_refusals_total', { reason: 'auth' })).toBe(CLIENTS);
     expect(during.length).toBeGreaterThan(0);
+    // (The check finds a person when there is one.)
+    expect(
+      personalLabels([{ name: 'x', labels: { cluster: TEST_USERS.bob!.email }, value: 1 }], []),
+    ).toHaveLength(1);
     for (const page of [...before, ...during, ...after]) expect(personalLabels(page, tokens)).toEqual([]);
   }, 120_000);
 
