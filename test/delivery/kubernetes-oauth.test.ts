@@ -13,6 +13,15 @@ import { ConfigError } from '../../src/config/errors.js';
 import { loadConfig } from '../../src/config/load.js';
 import { resolveHttpSettings } from '../../src/transports/http/settings.js';
 import { repoRoot } from '../helpers/cli.js';
+import {
+  containerOf,
+  envOf,
+  one,
+  podFiles,
+  secretKeysRead,
+  secretMountOf,
+  type PodSpec,
+} from './helpers/kubernetes-pod.js';
 import { readKustomization, render, type K8sObject } from './helpers/kustomize.js';
 
 /**
@@ -27,34 +36,9 @@ const exampleDir = path.join(root, 'overlays', 'example');
 const oauthOverlayDir = path.join(root, 'overlays', 'oauth-example');
 const componentDir = path.join(root, 'components', 'oauth');
 
-interface EnvVar {
-  name: string;
-  value?: string;
-}
-interface Container {
-  name: string;
-  args?: string[];
-  env?: EnvVar[];
-  volumeMounts?: Array<{ name: string; mountPath: string }>;
-}
-interface PodSpec {
-  containers: Container[];
-  volumes?: Array<{ name: string; configMap?: { name: string }; secret?: { secretName: string } }>;
-}
 interface IngressSpec {
   rules: Array<{ host: string; http: { paths: Array<{ path: string; pathType: string }> } }>;
 }
-
-const one = (objects: K8sObject[], kind: string, name: string) => {
-  const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
-  if (!o) throw new Error(`no ${kind} ${name}`);
-  return o;
-};
-const podOf = (objects: K8sObject[]) =>
-  (one(objects, 'Deployment', 'proxmox-mcp').spec as { template: { spec: PodSpec } }).template.spec;
-const containerOf = (objects: K8sObject[]) => podOf(objects).containers[0]!;
-const envOf = (objects: K8sObject[]) =>
-  Object.fromEntries((containerOf(objects).env ?? []).map((e) => [e.name, e.value]));
 
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'apps/v1 Deployment': Deployment,
@@ -62,38 +46,6 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1 ConfigMap': ConfigMap,
   'networking.k8s.io/v1 Ingress': Ingress,
 };
-
-/** Where the pod mounts the Secret, and which of its keys a rendered deployment reads. */
-function secretMountOf(objects: K8sObject[]): string {
-  const volume = podOf(objects).volumes?.find((v) => v.secret)?.name;
-  const mount = containerOf(objects).volumeMounts?.find((m) => m.name === volume);
-  if (!mount) throw new Error('no Secret mounted');
-  return mount.mountPath;
-}
-
-function clustersJsonOf(objects: K8sObject[]): string {
-  const configPath = envOf(objects).PROXMOX_MCP_CONFIG ?? '';
-  const mount = containerOf(objects).volumeMounts?.find((m) => configPath.startsWith(`${m.mountPath}/`));
-  const cmName = podOf(objects).volumes?.find((v) => v.name === mount?.name)?.configMap?.name ?? '?';
-  const text = (one(objects, 'ConfigMap', cmName).data as Record<string, string>)[path.basename(configPath)];
-  if (text === undefined) throw new Error(`ConfigMap ${cmName} has no ${path.basename(configPath)}`);
-  return text;
-}
-
-/** The Secret's keys the pod reads: each cluster's token_secret_file and every *_FILE variable. */
-function secretKeysRead(objects: K8sObject[]): string[] {
-  const dir = secretMountOf(objects);
-  const raw = JSON.parse(clustersJsonOf(objects)) as {
-    clusters: Record<string, { token_secret_file?: string }>;
-  };
-  const files = [
-    ...Object.values(raw.clusters).map((c) => c.token_secret_file ?? ''),
-    ...Object.entries(envOf(objects))
-      .filter(([name]) => name.endsWith('_FILE'))
-      .map(([, value]) => value ?? ''),
-  ];
-  return files.filter((f) => f.startsWith(`${dir}/`)).map((f) => path.basename(f));
-}
 
 /** Does an Ingress path (Exact or Prefix, by path element as Kubernetes matches) take `url`'s path? */
 function routes(p: { path: string; pathType: string }, urlPath: string): boolean {
@@ -110,18 +62,7 @@ function routes(p: { path: string; pathType: string }, urlPath: string): boolean
  */
 async function oauthProblems(objects: K8sObject[]): Promise<string[]> {
   const out: string[] = [];
-  const fake = mkdtempSync(path.join(os.tmpdir(), 'pmcp-k8s-oauth-'));
-  const secretDir = secretMountOf(objects);
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(envOf(objects))) {
-    if (value === undefined) continue;
-    if (!value.startsWith(`${secretDir}/`)) {
-      env[name] = value;
-      continue;
-    }
-    env[name] = path.join(fake, path.basename(value));
-    writeFileSync(env[name], 'fake-secret-for-the-test-0123456789\n');
-  }
+  const { env, configFile } = podFiles(objects);
   const args = containerOf(objects).args ?? [];
   let publicUrl: string | undefined;
   try {
@@ -137,19 +78,12 @@ async function oauthProblems(objects: K8sObject[]): Promise<string[]> {
     out.push(`the server refuses to start: ${err.message}`);
   }
 
-  const raw = JSON.parse(clustersJsonOf(objects)) as { clusters: Record<string, Record<string, unknown>> };
-  for (const c of Object.values(raw.clusters)) {
-    const file = path.join(fake, path.basename(String(c.token_secret_file)));
-    writeFileSync(file, 'fake-secret-for-the-test\n');
-    c.token_secret_file = file;
-  }
-  writeFileSync(path.join(fake, 'clusters.json'), JSON.stringify(raw));
   try {
     const loaded = await loadConfig({
-      configFlag: path.join(fake, 'clusters.json'),
+      configFlag: configFile,
       env: {},
-      cwd: fake,
-      homedir: fake,
+      cwd: path.dirname(configFile),
+      homedir: path.dirname(configFile),
     });
     out.push(...checkAccessForOAuth(loaded));
   } catch (err) {
