@@ -59,6 +59,18 @@ describe('the oauth-example pod, started from the built binary', () => {
     });
   });
 
+  it('the bearer example pod answers 404 on the metadata path the Ingress routes (harmless without OAuth)', async () => {
+    const example = render(path.join(oauthOverlayDir, '..', 'example'));
+    const args = containerOf(example).args ?? [];
+    const s = await spawnSse([...args.slice(1), '--port', '0'], podEnv(example), args.slice(0, 1));
+    running.push(s);
+    expect(s.stderr()).toMatch(/"auth":"bearer"/);
+    const r = await rawRequest(s.url, '/.well-known/oauth-protected-resource/mcp', {
+      headers: { host: 'mcp.example.com' },
+    });
+    expect(r.status).toBe(404);
+  });
+
   it('stops at start-up (exit 78) with the bearer token file left in, or without access', async () => {
     const args = containerOf(rendered).args ?? [];
     const withToken = structuredClone(rendered);

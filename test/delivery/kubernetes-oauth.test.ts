@@ -160,9 +160,8 @@ describe('deploy/kubernetes with OAuth (components/oauth, overlays/oauth-example
     // Tokens are expected for <public url>/mcp: the audience the README's Keycloak mapper adds.
     expect(settings.oauth?.audience).toBeUndefined();
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-    expect(readme).toContain(
-      `_Included Custom Audience_\n   \`${resourceId(settings.oauth!.publicUrl!, '/mcp')}\``,
-    );
+    const audience = resourceId(settings.oauth!.publicUrl!, '/mcp');
+    expect(readme.replace(/\s+/g, ' ')).toContain(`_Included Custom Audience_ \`${audience}\``);
   });
 
   it('catches the broken variants: token file left in, no access block, public URL or Ingress elsewhere, no metadata route', async () => {
@@ -277,11 +276,12 @@ describe('deploy/kubernetes with OAuth (components/oauth, overlays/oauth-example
   });
 
   it.skipIf(!hasKubectl())(
-    'the hand-written renderer agrees with kubectl kustomize (skipped without kubectl)',
+    'the hand-written renderer agrees with kubectl kustomize on base, example and oauth-example (skipped without kubectl)',
     () => {
-      const real = execFileSync('kubectl', ['kustomize', oauthOverlayDir], { encoding: 'utf8' })
-        .split(/^---$/m)
-        .map((doc) => yaml.load(doc) as K8sObject);
+      const kustomize = (dir: string) =>
+        execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' })
+          .split(/^---$/m)
+          .map((doc) => yaml.load(doc) as K8sObject);
       // kustomize puts new list items first; the order of environment variables carries no meaning here.
       const normalized = (objects: K8sObject[]) =>
         structuredClone(objects)
@@ -292,7 +292,9 @@ describe('deploy/kubernetes with OAuth (components/oauth, overlays/oauth-example
             return o;
           })
           .sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
-      expect(normalized(renders.oauth)).toEqual(normalized(real));
+      // Every kustomization that kubectl can build as it is (a Component only inside one).
+      for (const dir of [path.join(root, 'base'), exampleDir, oauthOverlayDir])
+        expect(normalized(render(dir)), path.relative(root, dir)).toEqual(normalized(kustomize(dir)));
     },
   );
 });
