@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metadataUrl, resourceId } from '../../src/auth/protected-resource.js';
 import { assertBuilt, repoRoot, runCli } from '../helpers/cli.js';
 import { rawRequest, spawnSse, type SpawnedServer } from '../http/helpers.js';
-import { containerOf, one, podFiles } from './helpers/kubernetes-pod.js';
+import { registerSecret } from '../helpers/recording.js';
+import { FAKE_SECRET, containerOf, one, podFiles } from './helpers/kubernetes-pod.js';
 import { render, type K8sObject } from './helpers/kustomize.js';
 
 /**
@@ -23,7 +24,11 @@ function podEnv(objects: K8sObject[]): Record<string, string> {
   return env;
 }
 
-beforeAll(() => assertBuilt());
+beforeAll(() => {
+  assertBuilt();
+  // The faked Secret files (bearer token, PVE token): the secret sweep checks no output shows them.
+  registerSecret(FAKE_SECRET);
+});
 afterAll(() => {
   for (const s of running) s.child.kill('SIGKILL');
 });

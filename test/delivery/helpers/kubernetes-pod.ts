@@ -72,12 +72,15 @@ export function secretKeysRead(objects: K8sObject[]): string[] {
  * at a fake file in a temp directory, and PROXMOX_MCP_CONFIG at a copy of the ConfigMap's clusters.json
  * (its token_secret_file paths rewritten the same way). Nothing else changes.
  */
+/** What every faked Secret file holds (a bearer token must be 16+ characters without spaces). */
+export const FAKE_SECRET = 'fake-secret-for-the-test-0123456789';
+
 export function podFiles(objects: K8sObject[]): { env: Record<string, string>; configFile: string } {
   const fake = mkdtempSync(path.join(os.tmpdir(), 'pmcp-k8s-pod-'));
   const secretDir = secretMountOf(objects);
   const faked = (file: string) => {
     const local = path.join(fake, path.basename(file));
-    writeFileSync(local, 'fake-secret-for-the-test-0123456789\n');
+    writeFileSync(local, `${FAKE_SECRET}\n`);
     return local;
   };
   const env: Record<string, string> = {};
