@@ -37,6 +37,7 @@ const oauthOverlayDir = path.join(root, 'overlays', 'oauth-example');
 const componentDir = path.join(root, 'components', 'oauth');
 
 interface IngressSpec {
+  tls?: Array<{ hosts?: string[] }>;
   rules: Array<{ host: string; http: { paths: Array<{ path: string; pathType: string }> } }>;
 }
 
@@ -98,10 +99,15 @@ async function oauthProblems(objects: K8sObject[]): Promise<string[]> {
       new URL(metadataUrl(publicUrl, '/mcp')).pathname,
     ];
     const ingresses = objects.filter((o) => o.kind === 'Ingress');
-    for (const ing of ingresses)
-      for (const rule of (ing.spec as IngressSpec).rules)
+    for (const ing of ingresses) {
+      const spec = ing.spec as IngressSpec;
+      for (const rule of spec.rules)
         if (rule.host !== host)
           out.push(`Ingress ${ing.metadata.name} host ${rule.host} is not MCP_PUBLIC_URL's host ${host}`);
+      // MCP_PUBLIC_URL is https (tokens travel over it): the Ingress terminates TLS for that host.
+      if (!spec.tls?.some((t) => t.hosts?.includes(host)))
+        out.push(`Ingress ${ing.metadata.name} has no TLS for ${host}`);
+    }
     for (const urlPath of needed) {
       const routed = ingresses.some((ing) =>
         (ing.spec as IngressSpec).rules.some(
@@ -190,7 +196,9 @@ describe('deploy/kubernetes with OAuth (components/oauth, overlays/oauth-example
       ),
     ).toEqual([
       "Ingress proxmox-mcp host mcp.example.com is not MCP_PUBLIC_URL's host proxmox-mcp.example.org",
+      'Ingress proxmox-mcp has no TLS for proxmox-mcp.example.org',
       "Ingress proxmox-mcp-legacy-sse host mcp.example.com is not MCP_PUBLIC_URL's host proxmox-mcp.example.org",
+      'Ingress proxmox-mcp-legacy-sse has no TLS for proxmox-mcp.example.org',
       'no Ingress routes proxmox-mcp.example.org/mcp',
       'no Ingress routes proxmox-mcp.example.org/.well-known/oauth-protected-resource/mcp',
     ]);
@@ -202,6 +210,9 @@ describe('deploy/kubernetes with OAuth (components/oauth, overlays/oauth-example
         );
       }),
     ).toEqual(['no Ingress routes mcp.example.com/.well-known/oauth-protected-resource/mcp']);
+    expect(await broken((o) => delete (one(o, 'Ingress', 'proxmox-mcp').spec as IngressSpec).tls)).toEqual([
+      'Ingress proxmox-mcp has no TLS for mcp.example.com',
+    ]);
     expect(
       await broken(
         (o) => (env(o).find((e) => e.name === 'MCP_PUBLIC_URL')!.value = 'http://mcp.example.com'),
