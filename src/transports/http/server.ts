@@ -61,6 +61,9 @@ export class ListenError extends Error {
   }
 }
 
+/** Longer than the 60 s idle timeout of common reverse proxies and load balancers (see below). */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 const ENDPOINTS = ['/mcp', '/sse', '/messages'];
 const ENDPOINT_LIST = '/mcp (Streamable HTTP), /sse and /messages (legacy SSE), /healthz';
 
@@ -214,6 +217,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       else res.end();
     });
   });
+  // Proxies in front (ingress-nginx, cloud load balancers) keep idle upstream connections for 60 s and
+  // reuse them for the next request; Node's 5 s default closes them first, and a POST sent on a
+  // connection we are just closing fails as a 502 the proxy may not retry. Outlast the proxy instead.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.on('connection', (socket: Socket) => {
     connections++;
     socket.once('close', () => connections--);

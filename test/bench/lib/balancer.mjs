@@ -16,7 +16,8 @@ export async function startBalancer(upstreams, pick) {
   const forward = (req, res, i, body, again) => {
     const upstream = http.request(
       new URL(req.url ?? '/', upstreams[i]),
-      { method: req.method, headers: req.headers, agent },
+      // The second try takes a new connection: another idle one from the pool may be just as stale.
+      { method: req.method, headers: req.headers, agent: again ? false : agent },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -36,7 +37,9 @@ export async function startBalancer(upstreams, pick) {
         return forward(req, res, i, body, true);
       }
       // Said, so that a 502 a client reports can be traced to the replica and the reason.
-      process.stderr.write(`balancer: ${req.method} ${req.url} to replica ${i}: ${err.message}\n`);
+      process.stderr.write(
+        `balancer: ${req.method} ${req.url} to replica ${i}: ${err.message} (${upstream.reusedSocket ? 'reused' : 'new'} connection${again ? ', second try' : ''})\n`,
+      );
       if (!res.headersSent) res.writeHead(502);
       res.end();
     });
