@@ -51,6 +51,10 @@ describe('what stdio start-up loads', () => {
     ['the simulator (demo only)', /src\/simulator\//],
     ['the Streamable HTTP / SSE transport (sse only)', /src\/transports\/http\//],
     [
+      'jose and the OAuth resource server (sse in OAuth mode only)',
+      /node_modules\/jose\/|src\/auth\/(authenticator|jwt-verifier|discovery|introspection)\.ts/,
+    ],
+    [
       'prom-client and the /metrics listener (sse with a metrics port only)',
       /node_modules\/prom-client\/|src\/metrics\/(listener|prometheus-sink)\.ts/,
     ],
