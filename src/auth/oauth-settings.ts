@@ -26,7 +26,10 @@ export interface OAuthSettings {
   introspection: 'auto' | 'off' | 'on';
   clientId?: string;
   clientSecret?: string;
-  /** How soon an unknown `kid` may trigger another JWKS fetch (tests shorten it; not an env var). */
+  /**
+   * How soon a token with an unknown `kid` may trigger another JWKS fetch (MCP_OAUTH_KEYS_REFETCH): the
+   * bound on how fast a rotation is picked up, and on what a flood of made-up key ids can cost the issuer.
+   */
   jwksCooldownMs: number;
   /** How soon a failed metadata discovery is retried. */
   discoveryRetryMs: number;
@@ -149,11 +152,17 @@ export function resolveOAuthSettings(env: Env, listenHost: string): OAuthSetting
     ...(audience.length ? { audience } : {}),
     requiredScopes: list(env.MCP_OAUTH_SCOPES, /[\s,]+/),
     algorithms: algorithms.length ? algorithms : DEFAULT_ALGORITHMS,
-    clockSkewSeconds: seconds(env.MCP_OAUTH_CLOCK_SKEW),
+    clockSkewSeconds: seconds(
+      env.MCP_OAUTH_CLOCK_SKEW,
+      'MCP_OAUTH_CLOCK_SKEW',
+      30,
+      0,
+      MAX_CLOCK_SKEW_SECONDS,
+    ),
     ...(nameClaim ? { nameClaim } : {}),
     introspection,
     ...(clientId && clientSecret ? { clientId, clientSecret } : {}),
-    jwksCooldownMs: 30_000,
+    jwksCooldownMs: 1000 * seconds(env.MCP_OAUTH_KEYS_REFETCH, 'MCP_OAUTH_KEYS_REFETCH', 30, 1, 3600),
     discoveryRetryMs: 5_000,
     fetchTimeoutMs: 5_000,
   };
@@ -180,15 +189,12 @@ function httpsUrl(raw: string, name: string): string {
   );
 }
 
-function seconds(raw: string | undefined): number {
+function seconds(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
   const value = raw?.trim();
-  if (!value) return 30;
+  if (!value) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > MAX_CLOCK_SKEW_SECONDS)
-    throw new ConfigError(
-      `expected whole seconds from 0 to ${MAX_CLOCK_SKEW_SECONDS}, got "${value}"`,
-      'MCP_OAUTH_CLOCK_SKEW',
-    );
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(`expected whole seconds from ${min} to ${max}, got "${value}"`, name);
   return n;
 }
 

@@ -93,6 +93,7 @@ describe('OAuth settings', () => {
         MCP_OAUTH_SCOPES: 'mcp:tools,proxmox  openid',
         MCP_OAUTH_ALGORITHMS: 'ES256 RS512',
         MCP_OAUTH_CLOCK_SKEW: '120',
+        MCP_OAUTH_KEYS_REFETCH: '5',
         MCP_OAUTH_NAME_CLAIM: 'upn',
         MCP_OAUTH_INTROSPECTION: 'on',
         MCP_OAUTH_CLIENT_ID: 'mcp-rs',
@@ -106,6 +107,7 @@ describe('OAuth settings', () => {
       requiredScopes: ['mcp:tools', 'proxmox', 'openid'],
       algorithms: ['ES256', 'RS512'],
       clockSkewSeconds: 120,
+      jwksCooldownMs: 5_000,
       nameClaim: 'upn',
       introspection: 'on',
       clientId: 'mcp-rs',
@@ -148,6 +150,11 @@ describe('OAuth settings', () => {
       /MCP_OAUTH_CLOCK_SKEW: expected whole seconds from 0 to 300/,
     ],
     ['a clock skew that is not a number', { MCP_OAUTH_CLOCK_SKEW: '30s' }, /MCP_OAUTH_CLOCK_SKEW/],
+    [
+      'a key refetch interval of 0 (no bound on unknown-kid fetches)',
+      { MCP_OAUTH_KEYS_REFETCH: '0' },
+      /MCP_OAUTH_KEYS_REFETCH: expected whole seconds from 1 to 3600/,
+    ],
     [
       'an unknown introspection mode',
       { MCP_OAUTH_INTROSPECTION: 'yes' },
