@@ -1,9 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { DEFAULT_POLICY, evaluatePolicy, type ClusterPolicy } from '../../src/safety/policy.js';
 import { compileRule } from '../../src/safety/rules.js';
-import type { Simulator } from '../../src/simulator/testing/index.js';
-import { assertBuilt } from '../helpers/cli.js';
+import { STOP_SPELLINGS, isStop } from './helpers/stop-spellings.js';
+import {
+  CLUSTERS,
+  DENY,
+  PARAM_SECRETS,
+  call,
+  pves,
+  refusedCalls,
+  simOf,
+  station,
+  useStations,
+  writesOf,
+} from './helpers/transports-e2e-run.js';
 import {
   TRANSPORTS,
   fragmentsOf,
@@ -11,11 +22,6 @@ import {
   readAudit,
   requestsOf,
   secretLeaks,
-  startPves,
-  startStation,
-  type Pves,
-  type Station,
-  type TransportKind,
 } from './helpers/transports.js';
 
 /**
@@ -28,116 +34,12 @@ import {
  *
  * What counts is what reached the simulators (their request logs, told apart per station by API
  * token) and what the audit file holds, never what the tool results say.
+ *
+ * One file on purpose: the audit checks at the end read the audit file the policy tests above wrote,
+ * and count the refusals they noted; apart, they would have nothing to check.
  */
 
-const DENY = 'POST /nodes/*/qemu/*/status/stop';
-const CLUSTERS = ['nodoc', 'doc'] as const;
-
-/**
- * Ways of writing POST /nodes/pve1/qemu/101/status/stop: PVE's spellings of the stop handler
- * (escaped and doubled slashes, the prefix, escaped letters), its neighbours that are harmless only
- * because PVE decodes once (%252F is the text "%2F") or refuses them, and broken escapes.
- */
-const STOP_SPELLINGS = [
-  '/nodes/pve1/qemu/101/status/stop',
-  '/nodes/pve1/qemu/101/status/stop%2F',
-  '/nodes/pve1/qemu/101/status/stop%2f',
-  '/nodes/pve1/qemu/101/status%2Fstop',
-  '/nodes/pve1/qemu/101/status%2fstop',
-  '/nodes/pve1/qemu/101%2F%2Fstatus/stop',
-  '/nodes/pve1/qemu/101%2f%2Fstatus%2fstop%2F',
-  '/nodes//pve1/qemu/101/status/stop/',
-  '//nodes/pve1/qemu/101/status/stop',
-  '%2Fnodes%2Fpve1%2Fqemu%2F101%2Fstatus%2Fstop',
-  '%2fnodes%2Fpve1%2fqemu%2F101%2fstatus%2Fstop',
-  '/nodes/pve1/qemu/101/status/stop%252F',
-  '/nodes/pve1/qemu/101/status%252Fstop',
-  '/nodes/pve1/qemu/101/status/stop%25252F',
-  '/nodes/pve1/qemu/101/status/stop%C0%AF',
-  '/nodes/pve1/qemu/101/status%C0%AFstop',
-  '/nodes/pve1/qemu/101/status%E0%80%AFstop',
-  '/nodes/pve1/qemu/101/status%u002Fstop',
-  '/api2/json//nodes/pve1/qemu/101/status/stop',
-  '/api2/json/nodes/pve1/qemu/101/status//stop//',
-  '/api2%2Fjson/nodes/pve1/qemu/101/status/stop',
-  '/api2/json/api2/json/nodes/pve1/qemu/101/status/stop',
-  'nodes/pve1/qemu/101/status/%73%74%6F%70',
-  '/nodes/pve1/qemu/%31%30%31/status/stop',
-  '/%6Eodes/pve1/qemu/101/status/stop',
-  '/nodes/pve1/qemu/101/status/./stop',
-  '/nodes/pve1/qemu/101/status/x/../stop',
-  '/nodes/pve1/qemu/101/status/%2e%2e/status/stop',
-  '/nodes/pve1/qemu/101/status/stop%00',
-  '/nodes/pve1/qemu/101/status/stop\\',
-  '/nodes/pve1/qemu/101/status\\stop',
-  '/nodes/pve1/qemu/101/status/stop\uFF0F',
-  '/nodes/pve1/qemu/101/status/stop?x=1',
-  ' /nodes/pve1/qemu/101/status/stop ',
-];
-
-/** A route PVE sends to a guest's stop handler (its fragments, as the simulator decodes and splits). */
-const isStop = (fragments: readonly string[]) =>
-  fragments.length === 6 &&
-  fragments[0] === 'nodes' &&
-  (fragments[2] === 'qemu' || fragments[2] === 'lxc') &&
-  fragments[4] === 'status' &&
-  fragments[5] === 'stop';
-
-/** Secret values passed as parameters PVE treats as secrets: never in the audit file or stderr. */
-const PARAM_SECRETS = {
-  cipassword: 'Cl0udInit-pw-7f3a9c21',
-  inputData: 'agent-stdin-4d1e8b7702',
-  totp: 'otpauth-9b71c3e5aa04',
-};
-
-let pves: Pves;
-const stations = new Map<TransportKind, Station>();
-const station = (kind: TransportKind) => stations.get(kind)!;
-
-/** What each station's calls were refused with, to find their "refused" audit records. */
-const refusedCalls = new Map<TransportKind, Array<{ tool: string; method: string; cluster: string }>>();
-
-beforeAll(async () => {
-  assertBuilt();
-  pves = await startPves();
-  const started = await Promise.all(
-    TRANSPORTS.map((kind) => startStation(kind, kind, pves, { policy: { deny: [DENY] } })),
-  );
-  for (const s of started) {
-    stations.set(s.kind, s);
-    refusedCalls.set(s.kind, []);
-  }
-}, 30_000);
-
-afterAll(async () => {
-  await Promise.all([...stations.values()].map((s) => s.close()));
-  await pves?.close();
-});
-
-const simOf = (cluster: string): Simulator => (cluster === 'doc' ? pves.doc : pves.nodoc);
-const writesOf = (s: Station, sim: Simulator) => requestsOf(sim, s.label).filter((q) => q.method !== 'GET');
-
-/**
- * Why a request is stopped before sending, as tool results say it: each such write leaves exactly one
- * "refused" record (README, Safety: policy, not confirmed, path, read-only, not flat, audit failing).
- */
-const REFUSED =
-  /denied by policy rule|Not sent:|escaped "\/"|traversal|backslash|only the \/api2\/json|not a URL|percent-encoding|control character|"\?" or "#"|read-only/;
-
-/** Calls a tool and notes a refused write, for the audit check. */
-async function call(s: Station, tool: string, args: Record<string, unknown>) {
-  const r = await s.call(tool, args);
-  const method = tool === 'guest_action' ? 'POST' : String(args.method ?? 'GET');
-  // guest_action looks the guest up first: a refused lookup (GET) is not an audited write.
-  if (
-    r.isError &&
-    method !== 'GET' &&
-    REFUSED.test(r.text) &&
-    !/\b(Refused|refused|Not sent:) GET /.test(r.text)
-  )
-    refusedCalls.get(s.kind)!.push({ tool, method, cluster: String(args.cluster ?? 'nodoc') });
-  return r;
-}
+useStations();
 
 describe.concurrent('policies hold through real transports (the built binary)', () => {
   for (const kind of TRANSPORTS) {
