@@ -1,10 +1,10 @@
 // Benchmarks: `npm run bench` (builds first). Drives the BUILT server as a client does, against PVE
 // simulators in their own processes, and prints one table: figure, measured value, target, met.
 // The measurements (suite.mjs) run once under Node 20 (the Node running this) and once under Node 24
-// (the `node` npm package's binary, installed on first use: lib/node24.mjs), each started with a
-// minimal environment (PATH, HOME; lib/env.mjs says why), and so is every child they start. Figures
-// are medians; ratios are measured side by side in the same run. Nothing asserts: the targets are in
-// the table.
+// (the `node` npm package's binary pinned in test/node24/, installed on first use by
+// ../helpers/node24.mjs), each started with a minimal environment (PATH, HOME; lib/env.mjs says why),
+// and so is every child they start. Figures are medians; ratios are measured side by side in the same
+// run. Nothing asserts: the targets are in the table.
 //   node test/bench/run.mjs [--only=tools,cold,calls,first,memory,inventory,soak,fanout,http,replicas,package]
 //                           [--node=20,24] [--soak=CALLS] [--calls=N] [--replica-calls=N] [--markdown]
 // One section alone: e.g. `npm run build && node test/bench/run.mjs --only=replicas --node=20 --markdown`.
@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { cleanEnv } from './lib/env.mjs';
-import { node24 } from './lib/node24.mjs';
+import { ensureNode24 } from '../helpers/node24.mjs';
 
 const SUITE = fileURLToPath(new URL('./suite.mjs', import.meta.url));
 /** Measured once (on the first Node): they do not depend on it, or are about the package. */
@@ -69,7 +69,7 @@ async function main() {
     let bin = process.execPath;
     if (n === '24') {
       try {
-        bin = node24();
+        bin = ensureNode24().node;
       } catch (err) {
         results.push({
           node: 'Node 24',

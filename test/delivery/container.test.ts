@@ -16,7 +16,7 @@ import {
   type LocalRuntime,
 } from './helpers/container.js';
 import { copies, readDockerfile } from './helpers/dockerfile.js';
-import { ensureNode24 } from './helpers/node24.js';
+import { ensureNode24 } from '../helpers/node24.mjs';
 import { installTarball, packageJson, pathWith } from './helpers/package.js';
 import { codeBlocks, installSection } from './helpers/readme.js';
 import { rehearseStage } from './helpers/rehearsal.js';

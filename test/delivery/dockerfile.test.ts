@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
 import { contextFiles, isIgnored, readDockerignore } from './helpers/context.js';
 import { copies, readDockerfile, runCommands, workdir } from './helpers/dockerfile.js';
-import { NODE24_VERSION } from './helpers/node24.js';
+import { NODE24_VERSION } from '../helpers/node24.mjs';
 import { packageJson } from './helpers/package.js';
 import { sourceMentions } from './helpers/source.js';
 

@@ -8,7 +8,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
 import { assertBuilt, repoRoot } from '../helpers/cli.js';
-import { ensureNode24, type NodeBinary } from './helpers/node24.js';
+import { ensureNode24, type NodeBinary } from '../helpers/node24.mjs';
 import { installTarball, packageJson, packRepo, pathWith, type PackResult } from './helpers/package.js';
 import { run } from '../helpers/process.js';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
-import { ensureNode24, type NodeBinary } from '../delivery/helpers/node24.js';
+import { ensureNode24, type NodeBinary } from '../helpers/node24.mjs';
 import { assertBuilt } from '../helpers/cli.js';
 import { spawnSse, type SpawnedServer } from '../http/helpers.js';
 import { installConformance, type Conformance } from './install-conformance.js';
