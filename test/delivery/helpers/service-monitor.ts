@@ -1,6 +1,6 @@
 import type { K8sObject } from './kustomize.js';
 
-// The Prometheus Operator's ServiceMonitor (monitoring.coreos.com/v1) for kubernetes.test.ts: a CRD that
+// The Prometheus Operator's ServiceMonitor (monitoring.coreos.com/v1) for the kubernetes-*.test.ts files: a CRD that
 // kubernetes-models does not carry, so its shape and what it selects are checked by hand here.
 
 export interface ServiceMonitorSpec {
