@@ -4,6 +4,8 @@ import type { HttpContext } from './context.js';
 import { TrackedTransport } from './inflight.js';
 import { SERVER_ERROR, SESSION_NOT_FOUND, sendError } from './respond.js';
 import { bindSessionOwner, notSessionOwner } from './session-owner.js';
+import { shortId } from './sessions.js';
+import { endStreamAtTokenExpiry } from './token-expiry.js';
 
 /** Comment lines on an idle stream let proxies keep it open and reveal dead peers. */
 const KEEPALIVE_MS = 25_000;
@@ -43,6 +45,14 @@ export async function openSseStream(
   }, KEEPALIVE_MS);
   keepalive.unref();
   res.once('close', () => clearInterval(keepalive));
+  // A legacy session lives only as long as its stream, so the session ends with the token.
+  endStreamAtTokenExpiry(req, res, ctx.settings.oauth?.clockSkewSeconds, (person) => {
+    ctx.logger.info(
+      `legacy SSE session ${shortId(id)} of ${person} ended: the access token that opened it expired; ` +
+        'the client opens a new session (GET /sse) with a fresh token',
+    );
+    void ctx.sessions.close(id, 'access token expired');
+  });
   await server.connect(tracked);
   // The client may have left while the server was connecting; 'close' has fired already then.
   if (res.destroyed) release();

@@ -7,6 +7,8 @@ import { TrackedTransport } from './inflight.js';
 import { INVALID_REQUEST, SERVER_ERROR, SESSION_NOT_FOUND, sendError } from './respond.js';
 import { bindSessionOwner, notSessionOwner } from './session-owner.js';
 import { prepareResume, registerStore, resumableOptions } from './resume.js';
+import { shortId } from './sessions.js';
+import { endStreamAtTokenExpiry } from './token-expiry.js';
 
 /**
  * Streamable HTTP at /mcp. Stateful: `initialize` creates a session (its own server and transport),
@@ -27,6 +29,7 @@ export async function handleStreamable(
       return sendError(res, 404, SESSION_NOT_FOUND, 'Session not found: initialize a new session');
     if (!prepareResume(session.transport, req, res, body)) return;
     ctx.sessions.hold(sessionId, res);
+    if (req.method === 'GET') endGetStreamAtTokenExpiry(ctx, req, res, sessionId);
     return session.transport.handleRequest(req, res, body);
   }
   const initializing = Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body);
@@ -78,6 +81,28 @@ async function handleStateless(
   });
   await server.connect(new TrackedTransport(transport, ctx.inflight));
   await transport.handleRequest(req, res, body);
+}
+
+/**
+ * The session goes on (every POST brings its own token); only its GET stream ends, and the client opens
+ * it again with a fresh token, resuming from the last event id it saw.
+ */
+function endGetStreamAtTokenExpiry(
+  ctx: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  sessionId: string,
+): void {
+  endStreamAtTokenExpiry(req, res, ctx.settings.oauth?.clockSkewSeconds, (person) => {
+    ctx.logger.info(
+      `GET /mcp stream of session ${shortId(sessionId)} (${person}) ended: the access token that opened it ` +
+        'expired; the client reopens it with a fresh token',
+    );
+    // The SDK may still write an event it has just stored before it sees the close; that write fails
+    // (the client gets the event on resuming) and must not become an unhandled 'error'.
+    res.on('error', () => {});
+    res.end();
+  });
 }
 
 function tooManySessions(ctx: HttpContext): string {
