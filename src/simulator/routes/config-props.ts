@@ -4,16 +4,18 @@ import type { PveProperty } from '../route-types.js';
 
 /**
  * The guest config options the simulator lets clients change, with PVE 9.2's types, limits and formats
- * (no descriptions: PVE's wording is not ours to copy). The real methods accept ~100 more; those answer
- * 400 "property is not defined in schema" here.
+ * and short descriptions in our own words where the name alone says little (PVE's wording is not ours
+ * to copy). The real methods accept ~100 more; those answer 400 "property is not defined in schema" here.
  */
 
 const digest: PveProperty = {
+  description: 'from GET config: refused if changed since',
   maxLength: 40,
   optional: 1,
   type: 'string',
 };
 const deleteList: PveProperty = {
+  description: 'options to remove, comma-separated',
   format: 'pve-configid-list',
   optional: 1,
   type: 'string',
@@ -47,20 +49,24 @@ export const agentFormat: Record<string, PveProperty> = {
 
 export const qemuConfigProps: Record<string, PveProperty> = {
   agent: {
+    description: 'QEMU guest agent: enabled=1 (needs the agent inside)',
     format: agentFormat,
     optional: 1,
     type: 'string',
   },
   balloon: {
+    description: 'RAM in MiB the balloon may shrink to; 0 = off',
     minimum: 0,
     optional: 1,
     type: 'integer',
   },
   ciuser: {
+    description: 'cloud-init: user to create',
     optional: 1,
     type: 'string',
   },
   cores: {
+    description: 'cores per socket',
     default: 1,
     minimum: 1,
     optional: 1,
@@ -74,11 +80,13 @@ export const qemuConfigProps: Record<string, PveProperty> = {
   },
   digest,
   'ipconfig[n]': {
+    description: "cloud-init, for netN: 'ip=dhcp' or 'ip=CIDR,gw=…'",
     format: 'pve-qm-ipconfig',
     optional: 1,
     type: 'string',
   },
   memory: {
+    description: 'RAM in MiB',
     format: {
       current: {
         default: 512,
@@ -96,16 +104,19 @@ export const qemuConfigProps: Record<string, PveProperty> = {
     type: 'string',
   },
   onboot: {
+    description: 'start when the node boots',
     default: 0,
     optional: 1,
     type: 'boolean',
   },
   protection: {
+    description: 'refuse deleting the VM or its disks',
     default: 0,
     optional: 1,
     type: 'boolean',
   },
   skiplock: {
+    description: 'root only: ignore a lock',
     optional: 1,
     type: 'boolean',
   },
@@ -116,11 +127,13 @@ export const qemuConfigProps: Record<string, PveProperty> = {
     type: 'integer',
   },
   sshkeys: {
+    description: 'cloud-init: public keys, URL-encoded',
     format: 'urlencoded',
     optional: 1,
     type: 'string',
   },
   tags: {
+    description: "separated by ';'",
     format: 'pve-tag-list',
     optional: 1,
     type: 'string',
@@ -129,6 +142,7 @@ export const qemuConfigProps: Record<string, PveProperty> = {
 
 export const lxcConfigProps: Record<string, PveProperty> = {
   cores: {
+    description: 'CPU cores',
     maximum: 8192,
     minimum: 1,
     optional: 1,
@@ -148,28 +162,33 @@ export const lxcConfigProps: Record<string, PveProperty> = {
     type: 'string',
   },
   memory: {
+    description: 'RAM in MiB',
     default: 512,
     minimum: 16,
     optional: 1,
     type: 'integer',
   },
   onboot: {
+    description: 'start when the node boots',
     default: 0,
     optional: 1,
     type: 'boolean',
   },
   protection: {
+    description: 'refuse deleting the container or its disks',
     default: 0,
     optional: 1,
     type: 'boolean',
   },
   swap: {
+    description: 'swap in MiB',
     default: 512,
     minimum: 0,
     optional: 1,
     type: 'integer',
   },
   tags: {
+    description: "separated by ';'",
     format: 'pve-tag-list',
     optional: 1,
     type: 'string',

@@ -41,6 +41,10 @@ function powerRoute(type: GuestType, a: PowerAction): RouteDef {
   };
 }
 
+// What the demo's describe answers say about destroy's options (our words, not PVE's).
+const purgeAbout = 'also drop it from backup jobs, replication and HA';
+const unreferencedAbout = "also delete this VMID's disks the config does not list";
+
 function destroyRoute(type: GuestType): RouteDef {
   const label = guestLabel(type);
   return {
@@ -59,17 +63,17 @@ function destroyRoute(type: GuestType): RouteDef {
       properties:
         type === 'qemu'
           ? {
-              'destroy-unreferenced-disks': flag(),
+              'destroy-unreferenced-disks': { ...flag(), description: unreferencedAbout },
               node: nodeProp,
-              purge: flag(false),
+              purge: { ...flag(false), description: purgeAbout },
               skiplock: skiplockProp,
               vmid: vmidProp,
             }
           : {
-              'destroy-unreferenced-disks': flag(false),
-              force: flag(),
+              'destroy-unreferenced-disks': { ...flag(false), description: unreferencedAbout },
+              force: { ...flag(), description: 'stop it first if it is running' },
               node: nodeProp,
-              purge: flag(),
+              purge: { ...flag(), description: purgeAbout },
               vmid: vmidProp,
             },
     },

@@ -58,6 +58,7 @@ function routesFor(type: GuestType): RouteDef[] {
         additionalProperties: 0,
         properties: {
           description: {
+            description: 'note on the snapshot',
             optional: 1,
             type: 'string',
           },
@@ -65,6 +66,7 @@ function routesFor(type: GuestType): RouteDef[] {
           ...(type === 'qemu'
             ? {
                 vmstate: {
+                  description: "also save a running VM's RAM",
                   optional: 1,
                   type: 'boolean',
                 },
@@ -97,6 +99,7 @@ function routesFor(type: GuestType): RouteDef[] {
         additionalProperties: 0,
         properties: {
           force: {
+            description: 'remove it from the config even if deleting its data fails',
             optional: 1,
             type: 'boolean',
           },
@@ -119,6 +122,7 @@ function routesFor(type: GuestType): RouteDef[] {
         properties: {
           ...snapParams,
           start: {
+            description: 'start the guest after the rollback',
             default: 0,
             optional: 1,
             type: 'boolean',

@@ -2,8 +2,9 @@ import type { PveParameters, PveProperty, RouteDef } from '../route-types.js';
 import { nodeProp, vmidProp } from './props.js';
 
 // Shorthand for the facts of a PVE parameter (type, limits, enum, default, format): what the
-// simulator validates and serves in its apidoc.js. No descriptions: PVE's wording is not ours to copy,
-// and the route's own one-line description (in our words) is what the describe search reads.
+// simulator validates and serves in its apidoc.js. Descriptions, where a parameter needs one, are our
+// own few words (PVE's wording is not ours to copy): the demo's describe answers show them to the model,
+// so they say what the parameter does for a caller and stay short.
 
 export type RouteSpec = Omit<RouteDef, 'handler'>;
 type Extra = Partial<PveProperty>;
@@ -20,8 +21,14 @@ export const int = (minimum?: number, maximum?: number, extra: Extra = {}): PveP
 });
 export const oneOf = (values: readonly string[], extra: Extra = {}): PveProperty =>
   str({ enum: values, ...extra });
-/** Optional, as most parameters are. */
-export const opt = (p: PveProperty): PveProperty => ({ ...p, optional: 1 });
+/** Optional, as most parameters are; `about` is its description in our words. */
+export const opt = (p: PveProperty, about?: string): PveProperty => ({
+  ...p,
+  optional: 1,
+  ...(about === undefined ? {} : { description: about }),
+});
+/** A property with a description in our words. */
+export const about = (p: PveProperty, description: string): PveProperty => ({ ...p, description });
 
 /** `prefix0` … `prefix{count-1}`: PVE's numbered keys (scsi0…scsi30). */
 export const numbered = (prefix: string, count: number): string[] =>

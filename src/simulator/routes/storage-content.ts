@@ -25,13 +25,14 @@ export const storageContentRoutes: RouteDef[] = [
       additionalProperties: 0,
       properties: {
         content: {
+          description: 'only this kind: backup, images, iso, vztmpl, rootdir',
           format: 'pve-storage-content',
           optional: 1,
           type: 'string',
         },
         node: nodeProp,
         storage: storageProp,
-        vmid: { ...vmidProp, optional: 1 },
+        vmid: { ...vmidProp, optional: 1, description: "only this guest's volumes" },
       },
     },
     returns: {

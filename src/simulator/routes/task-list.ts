@@ -56,6 +56,7 @@ export const taskListRoutes: RouteDef[] = [
       additionalProperties: 0,
       properties: {
         errors: {
+          description: 'only tasks that failed',
           default: 0,
           optional: 1,
           type: 'boolean',
@@ -68,39 +69,47 @@ export const taskListRoutes: RouteDef[] = [
         },
         node: nodeProp,
         since: {
+          description: 'started at or after, unix time',
           optional: 1,
           type: 'integer',
         },
         source: {
+          description: 'archive: finished, active: running, or all',
           default: 'archive',
           enum: ['archive', 'active', 'all'],
           optional: 1,
           type: 'string',
         },
         start: {
+          description: 'skip this many',
           default: 0,
           minimum: 0,
           optional: 1,
           type: 'integer',
         },
         statusfilter: {
+          description: 'e.g. ok,error,warning',
           format: 'pve-task-status-type-list',
           optional: 1,
           type: 'string',
         },
         typefilter: {
+          description: 'task type, e.g. vzdump or qmstart',
           optional: 1,
           type: 'string',
         },
         until: {
+          description: 'started at or before, unix time',
           optional: 1,
           type: 'integer',
         },
         userfilter: {
+          description: 'who started it',
           optional: 1,
           type: 'string',
         },
         vmid: {
+          description: "only this guest's",
           format: 'pve-vmid',
           maximum: 999999999,
           minimum: 100,

@@ -100,6 +100,7 @@ export const taskRoutes: RouteDef[] = [
       additionalProperties: 0,
       properties: {
         limit: {
+          description: 'at most this many lines',
           default: 50,
           minimum: 0,
           optional: 1,
@@ -107,6 +108,7 @@ export const taskRoutes: RouteDef[] = [
         },
         node: nodeProp,
         start: {
+          description: 'skip this many lines',
           default: 0,
           minimum: 0,
           optional: 1,
