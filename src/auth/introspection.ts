@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AuthServerFetchError, fetchJson } from './bounded-fetch.js';
 import { shown } from './jwt-verifier.js';
-import { cannotCheck, invalidToken } from './token-problem.js';
+import { cannotCheck, expiredToken, invalidToken } from './token-problem.js';
 
 const MAX_ANSWER_BYTES = 64 * 1024;
 /** A revoked token stays accepted at most this long after the authorization server stops vouching. */
@@ -83,7 +83,7 @@ export class Introspector {
       );
     const nowSeconds = this.now() / 1000;
     if (typeof a.exp === 'number' && a.exp + c.clockSkewSeconds < nowSeconds)
-      throw invalidToken(
+      throw expiredToken(
         `the token expired at ${new Date(a.exp * 1000).toISOString()}; get a new one (refresh)`,
       );
     if (typeof a.nbf === 'number' && a.nbf - c.clockSkewSeconds > nowSeconds)

@@ -8,7 +8,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import { AuthServerFetchError, boundedFetch } from './bounded-fetch.js';
-import { cannotCheck, invalidToken, TokenRefused } from './token-problem.js';
+import { cannotCheck, expiredToken, invalidToken, TokenRefused } from './token-problem.js';
 
 const MAX_JWKS_BYTES = 256 * 1024;
 /** Access tokens in RFC 9068 form (`at+jwt`) and the plain `JWT` most servers still put in `typ`. */
@@ -81,7 +81,7 @@ function explain(err: unknown, check: JwtCheck): TokenRefused {
     return cannotCheck(`cannot fetch the authorization server's signing keys: ${err.message}`);
   if (err instanceof errors.JWTExpired) {
     const exp = (err.payload as JWTPayload).exp;
-    return invalidToken(
+    return expiredToken(
       `the token expired${typeof exp === 'number' ? ` at ${new Date(exp * 1000).toISOString()}` : ''}; get a new one (refresh)`,
     );
   }

@@ -8,6 +8,11 @@ export interface TokenProblem {
   status: 401 | 403 | 503;
   error?: 'invalid_token' | 'insufficient_scope' | 'invalid_request';
   description: string;
+  /**
+   * The token was good and has run out: the normal reason a client refreshes, so it never counts
+   * towards the limit on refused tokens (src/transports/http/refused-tokens.ts).
+   */
+  expired?: true;
 }
 
 export class TokenRefused extends Error {
@@ -19,6 +24,9 @@ export class TokenRefused extends Error {
 
 export const invalidToken = (description: string): TokenRefused =>
   new TokenRefused({ status: 401, error: 'invalid_token', description });
+
+export const expiredToken = (description: string): TokenRefused =>
+  new TokenRefused({ status: 401, error: 'invalid_token', description, expired: true });
 
 export const cannotCheck = (description: string): TokenRefused =>
   new TokenRefused({ status: 503, description });

@@ -31,7 +31,9 @@ export interface LocalIssuer {
   publicPem(): string;
   /** Opaque tokens introspection knows: token → answer. */
   opaque: Map<string, Record<string, unknown>>;
-  hits: { metadata: number; jwks: number; introspection: number };
+  hits: { metadata: number; jwks: number; introspection: number; token: number };
+  /** Claims of the access tokens a refresh_token grant at /token hands out (a client's refresh). */
+  refreshClaims: JWTPayload;
   /** Unreachable: every connection is dropped. */
   down: boolean;
   /** Basic credentials introspection accepts. */
@@ -76,7 +78,8 @@ export async function startLocalIssuer(
     issuer: '',
     kid: keys[0]!.kid,
     opaque: new Map(),
-    hits: { metadata: 0, jwks: 0, introspection: 0 },
+    hits: { metadata: 0, jwks: 0, introspection: 0, token: 0 },
+    refreshClaims: {},
     down: false,
     client,
     sign: async (claims, o = {}) => {
@@ -145,6 +148,18 @@ export async function startLocalIssuer(
         if (req.headers.authorization !== expected) return json(401, { error: 'invalid_client' });
         const token = new URLSearchParams(body).get('token') ?? '';
         json(200, state.opaque.get(token) ?? { active: false });
+      });
+      return;
+    }
+    if (url.pathname === '/realms/test/token' && req.method === 'POST') {
+      state.hits.token++;
+      req.resume();
+      req.on('end', () => {
+        void state
+          .sign(state.refreshClaims)
+          .then((access) =>
+            json(200, { access_token: access, token_type: 'Bearer', expires_in: 300, refresh_token: 'rt-1' }),
+          );
       });
       return;
     }

@@ -3,10 +3,11 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { OAuthAuthenticator } from '../../auth/authenticator.js';
 import { PERSONAL_TOKEN_HEADER, describeCaller, type CallerExtra } from '../../auth/caller.js';
 import { bearerChallenge } from '../../auth/challenge.js';
-import { metadataUrl, protectedEndpointOf } from '../../auth/protected-resource.js';
+import { metadataUrl, protectedEndpointOf, resourceId } from '../../auth/protected-resource.js';
 import type { TokenProblem } from '../../auth/token-problem.js';
 import type { Logger } from '../../logger.js';
 import { metrics } from '../../metrics/events.js';
+import { RefusedTokenLimiter, REFUSED_TOKEN_LIMIT } from './refused-tokens.js';
 import { bearerChecker, type Refusal } from './security.js';
 import type { HttpSettings } from './settings.js';
 
@@ -24,6 +25,7 @@ export type GateResult = { authInfo: AuthInfo } | { refusal: Refusal };
 export class AuthGate {
   readonly oauth?: OAuthAuthenticator;
   private readonly checkBearer: ReturnType<typeof bearerChecker>;
+  private readonly refusedTokens: RefusedTokenLimiter;
 
   constructor(
     private readonly settings: HttpSettings,
@@ -32,6 +34,7 @@ export class AuthGate {
     // Whatever authMode says, a configured check is never skipped.
     this.checkBearer = bearerChecker(settings.oauth ? undefined : settings.authToken);
     if (settings.oauth) this.oauth = new OAuthAuthenticator(settings.oauth, logger);
+    this.refusedTokens = new RefusedTokenLimiter(REFUSED_TOKEN_LIMIT, logger);
   }
 
   async check(req: IncomingMessage, path: string, url: URL): Promise<GateResult> {
@@ -51,9 +54,27 @@ export class AuthGate {
     const outcome = await this.oauth.authenticate(req.headers.authorization, pveToken);
     if (outcome.ok) return { authInfo: outcome.authInfo };
     const problem = queryTokenProblem(outcome.problem, req.headers.authorization, url);
+    if (problem.error === 'invalid_token' && !problem.expired) {
+      const limited = this.refusedTokens.refused(
+        req.socket.remoteAddress ?? 'unknown',
+        problem.description,
+        this.configAdvice(),
+      );
+      if (limited) return this.refuse(limited);
+    }
     if (problem.status !== 401 || problem.error)
       this.logger.info(`OAuth: ${req.method} ${path} refused (${problem.status}): ${problem.description}`);
     return this.refuse(this.oauthRefusal(problem, path));
+  }
+
+  /** What a stream of refused fresh tokens usually means, and what to compare. */
+  private configAdvice(): string {
+    const oauth = this.oauth!;
+    return (
+      'When freshly issued tokens are refused, the audience or issuer does not match: the client must ' +
+      `ask ${oauth.settings.issuer} for a token for ${resourceId(oauth.resourceBase, '/mcp')} (or /sse), ` +
+      `and the token's aud must be one of ${oauth.audience.join(', ')} (MCP_PUBLIC_URL, MCP_OAUTH_AUDIENCE)`
+    );
   }
 
   private oauthRefusal(problem: TokenProblem, path: string): Refusal {
