@@ -17,6 +17,7 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { personalTokenSecrets } from '../proxmox/personal-token.js';
 import { holdSecrets } from '../redact.js';
 import { personLogger } from './person-logger.js';
+import { configPathShown } from './config-path-shown.js';
 
 export interface RunDeps {
   registry: ClusterRegistry;
@@ -47,6 +48,9 @@ export async function runTool(
   deps: RunDeps,
 ): Promise<CallToolResult> {
   const started = performance.now();
+  // Every HTTP request carries authInfo (src/transports/http/auth-gate.ts); stdio never does.
+  const shown = configPathShown(deps.registry.source, deps.authInfo !== undefined);
+  const present = (text: string): string => shown(deps.redact(text));
   // The bundle lists stand-ins and loads a tool's code on its first call (src/tools/lazy-catalog.ts).
   const tool = registered.implementation ? await registered.implementation() : registered;
   const def = tool.definition;
@@ -54,7 +58,7 @@ export async function runTool(
   if (!parsed.success) {
     toolCallDone(def.name, undefined, 'error', started);
     return errorResult(
-      deps,
+      present,
       `Invalid arguments for ${def.name}: ${describeIssues(parsed.error)}. ${argsHint(tool)}`,
     );
   }
@@ -65,7 +69,7 @@ export async function runTool(
       def.cluster === 'multi' && clusterArg === '*' ? deps.registry.all : [deps.registry.get(clusterArg)];
   } catch (err) {
     toolCallDone(def.name, undefined, 'error', started);
-    return errorResult(deps, describeError(err));
+    return errorResult(present, describeError(err));
   }
   // Each request in flight listens on the call's signal; a fan-out over many clusters (several
   // requests each) would pass Node's default of 10 and print a MaxListenersExceededWarning.
@@ -85,12 +89,15 @@ export async function runTool(
       toolName: def.name,
       ...(caller ? { caller } : {}),
       ...(personalToken ? { personalToken } : {}),
-      ...confirmContext(deps.server, {
-        signal: deps.signal,
-        timeoutMs: deps.confirmTimeoutMs,
-        relatedRequestId: deps.requestId,
-        stateless: deps.stateless,
-      }),
+      ...shownQuestions(
+        confirmContext(deps.server, {
+          signal: deps.signal,
+          timeoutMs: deps.confirmTimeoutMs,
+          relatedRequestId: deps.requestId,
+          stateless: deps.stateless,
+        }),
+        shown,
+      ),
     },
     progress: async (progress, total, message) => {
       if (deps.progressToken === undefined) return;
@@ -112,8 +119,8 @@ export async function runTool(
     // The redaction backstop works on the serialized form, and parsing it back also gives the client
     // its own copy: never an object shared with server state (the schema cache, say).
     const result: CallToolResult = {
-      content: [{ type: 'text', text: deps.redact(out.text) }],
-      structuredContent: JSON.parse(deps.redact(JSON.stringify(out.structured))) as Record<string, unknown>,
+      content: [{ type: 'text', text: present(out.text) }],
+      structuredContent: JSON.parse(present(JSON.stringify(out.structured))) as Record<string, unknown>,
       ...(out.isError ? { isError: true } : {}),
     };
     toolCallDone(def.name, clusters, out.isError ? 'error' : 'ok', started);
@@ -125,14 +132,23 @@ export async function runTool(
         error: err instanceof Error ? (err.stack ?? err.message) : String(err),
       });
     }
-    return errorResult(deps, describeError(err, clusters.length === 1 ? clusters[0]!.config : undefined));
+    return errorResult(present, describeError(err, clusters.length === 1 ? clusters[0]!.config : undefined));
   } finally {
     release?.();
   }
 }
 
-function errorResult(deps: RunDeps, text: string): CallToolResult {
-  return { isError: true, content: [{ type: 'text', text: deps.redact(text) }] };
+/** A confirmation question is shown to the person too: its rule source names the file as results do. */
+function shownQuestions(
+  c: ReturnType<typeof confirmContext>,
+  shown: (text: string) => string,
+): ReturnType<typeof confirmContext> {
+  const ask = c.confirm;
+  return ask ? { ...c, confirm: (q) => ask({ ...q, ruleSource: shown(q.ruleSource) }) } : c;
+}
+
+function errorResult(present: (text: string) => string, text: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: present(text) }] };
 }
 
 function argsHint(tool: RegisteredTool): string {
