@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { readdirSync } from 'node:fs';
 import { Deployment } from 'kubernetes-models/apps/v1';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
+import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import { repoRoot } from '../../helpers/cli.js';
 import { readDockerfile } from './dockerfile.js';
@@ -78,6 +78,7 @@ export const MODELS: Record<string, new (data: never) => { validate(): void }> =
   'v1 ConfigMap': ConfigMap,
   'v1 Secret': Secret,
   'networking.k8s.io/v1 Ingress': Ingress,
+  'networking.k8s.io/v1 NetworkPolicy': NetworkPolicy,
 };
 export function validateObject(o: K8sObject): void {
   if (o.apiVersion === 'monitoring.coreos.com/v1' && o.kind === 'ServiceMonitor') {
