@@ -7,8 +7,9 @@ import { cleanEnv } from './lib/env.mjs';
 import { rssMiB, BIN } from './lib/stdio-session.mjs';
 import { runHttpLoad } from './http-load.mjs';
 
-function startSse(cwd, token, nodeArgs) {
-  const child = spawn(process.execPath, [...nodeArgs, BIN, 'sse', '--port', '0'], {
+/** The built `proxmox-mcp sse` on a free port; `sseArgs` go after it (replicas.mjs adds --stateless). */
+export function startSse(cwd, token, nodeArgs = [], sseArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'sse', '--port', '0', ...sseArgs], {
     cwd,
     env: cleanEnv({ MCP_AUTH_TOKEN: token }),
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -11,26 +11,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { cleanEnv } from './lib/env.mjs';
 import { median } from './lib/stats.mjs';
-import { BIN } from './lib/stdio-session.mjs';
+import { startSse } from './http-load-figures.mjs';
 import { runHttpLoad } from './http-load.mjs';
 
 const BALANCER = fileURLToPath(new URL('./lib/balancer-child.mjs', import.meta.url));
 
 function startReplica(cwd, token) {
-  const child = spawn(process.execPath, [BIN, 'sse', '--port', '0', '--stateless'], {
-    cwd,
-    env: cleanEnv({ MCP_AUTH_TOKEN: token }),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err += d;
-      const m = /listening on (http:\/\/[^\s:]+:\d+)/.exec(err);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`sse exited ${code}: ${err}`)));
-  });
+  return startSse(cwd, token, [], ['--stateless']);
 }
 
 async function startProxy(urls) {
