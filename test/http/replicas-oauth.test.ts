@@ -1,19 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN_SECRET, startSimulator, type Simulator } from '../../src/simulator/testing/index.js';
-import { ACCESS } from '../auth-e2e/stack.js';
-import { roundRobin, startBalancer, type Balancer } from '../bench/lib/balancer.mjs';
-import { assertBuilt } from '../helpers/cli.js';
-import { connectWithOAuth, TestOAuthClient } from '../helpers/oauth-client.js';
-import { startOAuthProvider, TEST_USERS, type TestOAuthProvider } from '../helpers/oauth-provider.js';
+import { describe, expect, it } from 'vitest';
+import { roundRobin, startBalancer } from '../bench/lib/balancer.mjs';
+import { TEST_USERS } from '../helpers/oauth-provider.js';
 import { scrape, sumOf, type Sample } from '../helpers/prometheus.js';
-import { recordOutput, registerSecret } from '../helpers/recording.js';
-import { initializeBody, rawRequest, spawnSse, type SpawnedServer } from './helpers.js';
+import { initializeBody, rawRequest, type SpawnedServer } from './helpers.js';
+import { CALLS_PER_CLIENT, PEOPLE, REBOOTS, drive, writesOf } from './replicas-oauth/drive.js';
+import { auditOf, personalLabels } from './replicas-oauth/evidence.js';
+import {
+  REPLICAS,
+  as,
+  extra,
+  lb,
+  metricsUrls,
+  providerRequests,
+  replicas,
+  startReplica,
+  useReplicaStack,
+} from './replicas-oauth/stack.js';
 
 /**
  * Issue 16 §3 with OAuth: the replica test of replicas.test.ts (three `proxmox-mcp sse --stateless`
@@ -28,230 +30,12 @@ import { initializeBody, rawRequest, spawnSse, type SpawnedServer } from './help
  * Figures on the shared 2-core machine (this file alone, ~30 s): sign-ins ~2 s; the calls ~23 s, ~220
  * calls/s (reads p50 ~160 ms; a reboot ~500 ms, its task polled after 250 ms). With list_nodes only,
  * ~310 calls/s, as replicas.test.ts with the static bearer token: checking the JWT is not the cost.
+ * Set-up, the people's calls and the reading of audits and labels: test/http/replicas-oauth/.
  */
 
-const REPLICAS = 3;
 const CLIENTS = 50;
-const CALLS_PER_CLIENT = Number(process.env.REPLICA_TEST_CALLS ?? 100);
-/** Who the clients are, in turn: an admin, an operator, a reader. */
-const PEOPLE = ['alice', 'carol', 'bob'] as const;
-/** The guest each writer reboots, so an audit line's path says whose write it must be. */
-const REBOOTS: Record<string, { vmid: number; path: string }> = {
-  alice: { vmid: 100, path: '/nodes/pve1/qemu/100/status/reboot' },
-  carol: { vmid: 105, path: '/nodes/pve3/qemu/105/status/reboot' },
-  bob: { vmid: 101, path: '/nodes/pve1/qemu/101/status/reboot' },
-};
-/** A writer's every tenth call is its reboot; a reader tries one, refused by its role. */
-const isWrite = (person: string, k: number) => (person === 'bob' ? k === 50 : k % 10 === 9);
-const writesOf = (person: string) =>
-  Array.from({ length: CALLS_PER_CLIENT }, (_, k) => k).filter((k) => isWrite(person, k)).length;
 
-let as: TestOAuthProvider;
-/** Every request the authorization server received, as `METHOD /path`. */
-let providerRequests: string[] = [];
-let sim: Simulator;
-let dir: string;
-let lb: Balancer;
-/** The balancer's upstreams: filled once the replicas listen (they need its URL first). */
-const upstreams: string[] = Array.from({ length: REPLICAS }, () => '');
-let replicas: SpawnedServer[] = [];
-let metricsUrls: string[] = [];
-const extra: Array<{ close(): Promise<void> } | SpawnedServer> = [];
-
-/**
- * The test provider keeps its server to itself; its requests are seen by wrapping http.createServer
- * while it starts (the listener is added before the provider's own, so it sees every request).
- */
-async function startCountedProvider(): Promise<{ as: TestOAuthProvider; requests: string[] }> {
-  const requests: string[] = [];
-  const create = http.createServer;
-  http.createServer = ((...args: Parameters<typeof http.createServer>) => {
-    const server = create(...args);
-    server.on('request', (req: http.IncomingMessage) => requests.push(`${req.method} ${req.url}`));
-    return server;
-  }) as typeof http.createServer;
-  try {
-    return { as: await startOAuthProvider(), requests };
-  } finally {
-    http.createServer = create;
-  }
-}
-
-/** One replica: its own clusters.json (roles, audit file) and the OAuth environment. */
-async function startReplica(name: string, env: Record<string, string>): Promise<SpawnedServer> {
-  const config = {
-    audit_log: path.join(dir, `audit-${name}.log`),
-    access: ACCESS,
-    clusters: {
-      demo: {
-        url: sim.url,
-        user: 'root@pam',
-        token_id: 'mcp',
-        token_secret: DEMO_TOKEN_SECRET,
-        fingerprint: sim.fingerprint,
-      },
-    },
-  };
-  const file = path.join(dir, `clusters-${name}.json`);
-  writeFileSync(file, JSON.stringify(config));
-  return spawnSse(['--port', '0', '--stateless', '--metrics-port', '0', '--config', file], {
-    MCP_OAUTH_ISSUER: as.issuer,
-    ...env,
-  });
-}
-
-function auditOf(name: string): Array<Record<string, unknown>> {
-  const text = readFileSync(path.join(dir, `audit-${name}.log`), 'utf8');
-  recordOutput('audit', text);
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-beforeAll(async () => {
-  assertBuilt();
-  ({ as, requests: providerRequests } = await startCountedProvider());
-  sim = await startSimulator({ taskDurationMs: 50 });
-  registerSecret(DEMO_TOKEN_SECRET);
-  dir = mkdtempSync(path.join(tmpdir(), 'pmcp-replicas-oauth-'));
-  lb = await startBalancer(upstreams, roundRobin(REPLICAS));
-  replicas = await Promise.all(
-    Array.from({ length: REPLICAS }, (_, i) => startReplica(String(i), { MCP_PUBLIC_URL: lb.url })),
-  );
-  replicas.forEach((r, i) => (upstreams[i] = r.url));
-  metricsUrls = replicas.map((r) => {
-    const m = /metrics served at (http:\/\/\S+)\/metrics/.exec(r.stderr());
-    if (!m?.[1]) throw new Error(`no metrics listener in:\n${r.stderr()}`);
-    return m[1];
-  });
-}, 30_000);
-
-afterAll(async () => {
-  await lb?.close();
-  for (const r of [...replicas, ...extra]) if ('child' in r) r.child.kill('SIGKILL');
-  for (const e of extra) if (!('child' in e)) await e.close();
-  await sim?.close();
-  await as?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-/**
- * The provider logs in whichever user was chosen last, so two browser steps at once could sign one
- * person in as another: the browser step is taken one client at a time (registration, discovery and
- * the code exchange stay concurrent).
- */
-let browser: Promise<unknown> = Promise.resolve();
-class OneBrowserAtATime extends TestOAuthClient {
-  override redirectToAuthorization(url: URL): Promise<void> {
-    const step = browser.then(() => super.redirectToAuthorization(url));
-    browser = step.catch(() => {});
-    return step;
-  }
-}
-
-interface Run {
-  errors: string[];
-  /** The readers' refused writes (expected, not errors). */
-  roleRefusals: number;
-  clients: OneBrowserAtATime[];
-  signInSeconds: number;
-  seconds: number;
-  /** Milliseconds per call, sorted: reads, and writes (a reboot waits for its task). */
-  latencies: number[];
-  writeLatencies: number[];
-}
-
-const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-
-/**
- * `clients` people sign in through `base` and make `calls` calls each; every failure is collected.
- * `signedIn` runs between the two phases.
- */
-async function drive(base: string, clients: number, calls: number, signedIn?: () => void): Promise<Run> {
-  const run: Run = {
-    errors: [],
-    roleRefusals: 0,
-    clients: [],
-    signInSeconds: 0,
-    seconds: 0,
-    latencies: [],
-    writeLatencies: [],
-  };
-  const started = performance.now();
-  const sessions = await Promise.all(
-    Array.from({ length: clients }, async (_, c) => {
-      const person = PEOPLE[c % PEOPLE.length]!;
-      const oauth = new OneBrowserAtATime(as, { user: person });
-      run.clients.push(oauth);
-      try {
-        const { client } = await connectWithOAuth(base, oauth);
-        registerSecret(oauth.tokens()!.access_token);
-        return { c, person, client };
-      } catch (err) {
-        run.errors.push(`client ${c} (${person}) sign-in: ${(err as Error).message}`);
-        return undefined;
-      }
-    }),
-  );
-  run.signInSeconds = (performance.now() - started) / 1000;
-  signedIn?.();
-  const callsStarted = performance.now();
-  await Promise.all(
-    sessions.map(async (s) => {
-      if (!s) return;
-      try {
-        for (let k = 0; k < calls; k++) await oneCall(run, s, k);
-      } finally {
-        await s.client.close();
-      }
-    }),
-  );
-  run.seconds = (performance.now() - callsStarted) / 1000;
-  run.latencies.sort((a, b) => a - b);
-  run.writeLatencies.sort((a, b) => a - b);
-  return run;
-}
-
-const READS = [
-  { name: 'list_nodes', arguments: {} },
-  { name: 'get_guest', arguments: { vmid: 100 } },
-  // (Not get_cluster_resources: its 8 KB answers would make this file's share of the secret sweep's
-  // recording 16 MB instead of 4.)
-  { name: 'list_clusters', arguments: {} },
-];
-
-async function oneCall(run: Run, s: { c: number; person: string; client: Client }, k: number) {
-  const write = isWrite(s.person, k);
-  const call = write
-    ? { name: 'guest_action', arguments: { vmid: REBOOTS[s.person]!.vmid, action: 'reboot' } }
-    : READS[k % READS.length]!;
-  const t0 = performance.now();
-  try {
-    const r = (await s.client.callTool(call)) as CallToolResult;
-    (write ? run.writeLatencies : run.latencies).push(performance.now() - t0);
-    if (write && s.person === 'bob' && r.isError && /\breader\b/.test(text(r))) run.roleRefusals++;
-    else if (r.isError || (write && s.person === 'bob'))
-      run.errors.push(`client ${s.c} (${s.person}) call ${k} ${call.name}: ${text(r).slice(0, 300)}`);
-  } catch (err) {
-    run.errors.push(`client ${s.c} (${s.person}) call ${k} ${call.name}: ${(err as Error).message}`);
-  }
-}
-
-/** Label values that name a person or carry a token: any signed-in user's sub, e-mail, name or group. */
-function personalLabels(page: Sample[], tokens: string[]): string[] {
-  const people = Object.values(TEST_USERS).flatMap((u) => [u.sub, u.email, u.name, ...u.groups]);
-  return page.flatMap((s) =>
-    Object.entries(s.labels)
-      .filter(
-        ([, v]) =>
-          people.some((p) => v.toLowerCase().includes(p.toLowerCase())) ||
-          tokens.some((t) => v.includes(t)) ||
-          /@|Bearer|eyJ/.test(v),
-      )
-      .map(([k, v]) => `${s.name} ${k}=${v}`),
-  );
-}
+useReplicaStack();
 
 describe('replicas with OAuth: people signed in through the SDK flow, three --stateless replicas', () => {
   it(`${CLIENTS} people x ${CALLS_PER_CLIENT} calls (reads, writes their role allows) through a round-robin balancer: 0 errors, each replica checks tokens itself, audits writes under the right name`, async () => {
