@@ -1,4 +1,4 @@
-// oidc-provider ships no type declarations. Only what test/helpers/oauth-provider.ts uses is declared,
+// oidc-provider ships no type declarations. Only what test/helpers/oauth-provider*.ts use is declared,
 // loosely: the configuration is oidc-provider's own, checked by oidc-provider at start-up.
 declare module 'oidc-provider' {
   import type { IncomingMessage, ServerResponse } from 'node:http';
